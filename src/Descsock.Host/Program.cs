@@ -1,1 +1,3 @@
-return 0;
+using Descsock.Host;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,51 @@
+using Akka.Actor;
+using Descsock.Interop;
+using Descsock.Native;
+using Descsock.Wire;
+namespace Descsock.Client.Internal;
+
+/// <summary>
+/// Watches the live control connection after the handshake, off the actor's threads: the OS
+/// event (a DISCONNECT, EOF, a reset) becomes a message to the supervisor. Polls in short steps
+/// so that a stop request is seen within 100 ms; reports <see cref="TenantSupervisor.ReaderStopped"/>
+/// when it no longer touches the socket, and only then may the supervisor close it.
+/// </summary>
+internal sealed class ControlReader
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    public void Start(SeqPacketSocket socket, IActorRef supervisor) =>
+        Task.Factory.StartNew(() => Run(socket, supervisor), TaskCreationOptions.LongRunning);
+
+    public void Stop() => _stop.Cancel();
+
+    private void Run(SeqPacketSocket socket, IActorRef supervisor)
+    {
+        var msg = new byte[MemifMessageLayout.Size];
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var status = socket.Receive(msg, out int length, out FileDescriptor? fd, 100);
+                fd?.Dispose(); // nothing legitimate carries an fd after the handshake
+                if (status == ReceiveStatus.Timeout) continue;
+                if (status == ReceiveStatus.Closed)
+                {
+                    supervisor.Tell(new TenantSupervisor.ControlLost(Errno.ECONNRESET, "the agent closed the control connection"));
+                    return;
+                }
+                if (status == ReceiveStatus.Message && length == MemifMessageLayout.Size &&
+                    MemifCodec.PeekType(msg) == MemifMessageType.Disconnect && MemifCodec.TryRead(msg, out DisconnectMessage d))
+                {
+                    supervisor.Tell(new TenantSupervisor.ControlLost(Errno.ECONNRESET, $"the agent disconnected: \"{d.Reason}\""));
+                    return;
+                }
+                // Anything else after CONNECTED is ignored, as DPDK does.
+            }
+        }
+        finally
+        {
+            supervisor.Tell(TenantSupervisor.ReaderStopped.Instance);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using Descsock.Interop;
+using Descsock.Rings;
+namespace Descsock.Client;
+
+/// <summary>
+/// The data-path face of one tenant connection, shared by the application's socket object and
+/// the supervisor that (re)attaches rings to it. Sends and receives go straight to the ring
+/// halves: no actor message, allocation, lock or syscall per frame. Returns errno values, never
+/// throws on the hot path. Thread-safety: all members may be called from any thread.
+/// </summary>
+public sealed class TenantEndpoint
+{
+    private readonly EndpointSignal _readable = new();
+    private readonly EndpointSignal _writable = new();
+    private volatile TenantResources? _resources;
+    private volatile EndpointState _state = EndpointState.Connecting;
+
+    /// <summary>Creates an endpoint that is not yet attached to rings.</summary>
+    public TenantEndpoint(TenantLimits limits) => Limits = limits;
+
+    /// <summary>Frame limits.</summary>
+    public TenantLimits Limits { get; }
+
+    /// <summary>Current state.</summary>
+    public EndpointState State => _state;
+
+    /// <summary>Why the endpoint is disconnected (errno), 0 otherwise.</summary>
+    public int DisconnectErrno { get; private set; }
+
+    /// <summary>The agent's or the library's reason for the disconnect.</summary>
+    public string? DisconnectReason { get; private set; }
+
+    /// <summary>Signalled when frames arrive.</summary>
+    public EndpointSignal Readable => _readable;
+
+    /// <summary>Signalled when transmit slots free up while someone waits.</summary>
+    public EndpointSignal Writable => _writable;
+
+    /// <summary>The rings currently attached (null when none).</summary>
+    public TenantResources? Resources => _resources;
+
+    /// <summary>Supervisor: rings are live.</summary>
+    public void Attach(TenantResources resources)
+    {
+        _resources = resources;
+        _state = EndpointState.Connected;
+        WakeWaiters();
+    }
+
+    /// <summary>Supervisor: the rings are going away. Retires them so no application thread touches the memory again.</summary>
+    public void Detach(int errno, string reason)
+    {
+        if (_state == EndpointState.Closed) return;
+        DisconnectErrno = errno;
+        DisconnectReason = reason;
+        _state = EndpointState.Disconnected;
+        _resources?.Retire();
+        WakeWaiters();
+    }
+
+    /// <summary>Application: closed; every later call fails with EBADF.</summary>
+    public void MarkClosed()
+    {
+        _state = EndpointState.Closed;
+        _resources?.Retire();
+        WakeWaiters();
+    }
+
+    /// <summary>
+    /// Queues <paramref name="frame"/> (Ethernet frame plus 4 CRC bytes). Returns 0, or EINVAL
+    /// (shorter than header + CRC), EMSGSIZE (too large), EWOULDBLOCK (ring full), ENOTCONN /
+    /// the disconnect errno (no agent), EBADF (closed). Nothing is queued on error.
+    /// </summary>
+    public int TrySend(ReadOnlySpan<byte> frame)
+    {
+        if (_state == EndpointState.Closed) return Errno.EBADF;
+        if (frame.Length < TenantLimits.MinFrame) return Errno.EINVAL;
+        if (frame.Length > Limits.MaxFrame) return Errno.EMSGSIZE;
+        var r = _resources;
+        if (r is null || _state != EndpointState.Connected) return NotConnectedErrno();
+        int status = r.Transmitter.TrySend(frame[..^Crc.Length]);
+        return status == Errno.ENOTCONN ? NotConnectedErrno() : status;
+    }
+
+    /// <summary>
+    /// Copies the next frame (with 4 zero CRC bytes) into <paramref name="buffer"/>. Returns 0 and
+    /// the length, or EWOULDBLOCK (nothing queued), EMSGSIZE (buffer too small: the frame stays
+    /// queued, <paramref name="length"/> = the size needed), a disconnect errno, or EBADF.
+    /// </summary>
+    public int TryRecv(Span<byte> buffer, out int length)
+    {
+        length = 0;
+        if (_state == EndpointState.Closed) return Errno.EBADF;
+        var r = _resources;
+        if (r is null) return NotConnectedErrno();
+        int status = r.Receiver.TryRecv(buffer, out length);
+        return status == Errno.ENOTCONN ? NotConnectedErrno() : status;
+    }
+
+    /// <summary>The seed's poll: which of <paramref name="mask"/>'s conditions hold now (Err is always reported).</summary>
+    public int Poll(int mask)
+    {
+        var state = _state;
+        if (state is EndpointState.Closed or EndpointState.Disconnected) return EndpointEvents.Err;
+        var r = _resources;
+        if (r is null || state != EndpointState.Connected) return 0;
+        int events = 0;
+        if ((mask & EndpointEvents.In) != 0 && r.Receiver.HasFrame) events |= EndpointEvents.In;
+        if ((mask & EndpointEvents.Out) != 0 && r.Transmitter.FreeSlots >= r.Transmitter.SlotsFor(Limits.MaxWireFrame))
+            events |= EndpointEvents.Out;
+        return events;
+    }
+
+    /// <summary>
+    /// Blocks until one of <paramref name="mask"/>'s conditions holds or an error, for at most
+    /// <paramref name="timeout"/> (infinite: <see cref="Timeout.InfiniteTimeSpan"/>). Returns the
+    /// events, 0 on timeout. Spins briefly first: back-pressure usually clears in microseconds.
+    /// </summary>
+    public int Wait(int mask, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long deadline = Deadline(timeout);
+        var spin = new SpinWait();
+        while (true)
+        {
+            int events = Poll(mask);
+            if (events != 0) return events;
+            cancellationToken.ThrowIfCancellationRequested();
+            if (spin.Count < 40) { spin.SpinOnce(sleep1Threshold: -1); continue; }
+            Task wake = Prepare(mask);
+            if ((events = Poll(mask)) != 0) return events;
+            int remaining = Remaining(deadline);
+            if (remaining == 0) return 0;
+            try { wake.Wait(Math.Min(remaining, 50), cancellationToken); }
+            catch (OperationCanceledException) { throw; }
+        }
+    }
+
+    /// <summary>Asynchronous <see cref="Wait"/>: completes with the events, 0 on timeout.</summary>
+    public async ValueTask<int> WaitAsync(int mask, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long deadline = Deadline(timeout);
+        while (true)
+        {
+            int events = Poll(mask);
+            if (events != 0) return events;
+            Task wake = Prepare(mask);
+            if ((events = Poll(mask)) != 0) return events;
+            int remaining = Remaining(deadline);
+            if (remaining == 0) return 0;
+            // Bounded so that a condition we are not notified of (agent frees slots while the pump sleeps) is re-checked.
+            await wake.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(remaining, 50)), cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private Task Prepare(int mask)
+    {
+        bool wantIn = (mask & EndpointEvents.In) != 0, wantOut = (mask & EndpointEvents.Out) != 0;
+        if (wantOut && !wantIn)
+        {
+            var t = _writable.Prepare();
+            _resources?.Transmitter.WakeWorker(); // a sleeping pump switches to short naps while a sender waits
+            return t;
+        }
+        if (wantIn && !wantOut) return _readable.Prepare();
+        var both = Task.WhenAny(_readable.Prepare(), _writable.Prepare());
+        _resources?.Transmitter.WakeWorker();
+        return both;
+    }
+
+    private int NotConnectedErrno() =>
+        _state == EndpointState.Closed ? Errno.EBADF : DisconnectErrno != 0 ? DisconnectErrno : Errno.ENOTCONN;
+
+    private void WakeWaiters()
+    {
+        _readable.Notify();
+        _writable.Notify();
+    }
+
+    private static long Deadline(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+
+    private static int Remaining(long deadline) =>
+        deadline == long.MaxValue ? int.MaxValue : (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
+}

@@ -1,0 +1,30 @@
+using Descsock.Interop;
+namespace Descsock.Native;
+
+/// <summary>
+/// A small epoll set: register fds with a token, wait with a timeout. Used by the SEP pump to
+/// sleep on its doorbells when idle (design rule 6). Single-threaded use.
+/// </summary>
+public sealed unsafe class Epoll : IDisposable
+{
+    private readonly FileDescriptor _fd = FileDescriptor.FromResult(Libc.EpollCreate1(Libc.EPOLL_CLOEXEC), "epoll_create1");
+
+    /// <summary>Watches <paramref name="fd"/> for readability, reporting <paramref name="token"/>.</summary>
+    public void Add(FileDescriptor fd, ulong token)
+    {
+        var ev = new EpollEvent { Events = Libc.EPOLLIN, Data = token };
+        if (Libc.EpollCtl(_fd.Value, Libc.EPOLL_CTL_ADD, fd.Value, &ev) != 0)
+            throw DescsockException.FromLastError("epoll_ctl(ADD)");
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/>; returns the number of ready fds (0 on timeout or EINTR).</summary>
+    public int Wait(int timeoutMs)
+    {
+        EpollEvent* events = stackalloc EpollEvent[4];
+        int n = Libc.EpollWait(_fd.Value, events, 4, timeoutMs);
+        return n < 0 ? 0 : n;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _fd.Dispose();
+}

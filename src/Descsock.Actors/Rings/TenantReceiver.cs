@@ -1,0 +1,215 @@
+using Descsock.Interop;
+using Descsock.Memory;
+using Descsock.Native;
+using Descsock.Wire;
+namespace Descsock.Rings;
+
+/// <summary>
+/// The tenant's receive side, in two halves joined by lock-free queues:
+/// <list type="bullet">
+/// <item>the worker half (<see cref="Harvest"/>, <see cref="Refill"/>, SEP thread only) takes
+/// descriptors the agent filled off the M2S ring into the received queue and posts empty
+/// buffers from the free list, so the agent always has somewhere to write;</item>
+/// <item>the reader half (<see cref="TryRecv"/>, any application thread) copies the next whole
+/// frame out of the shared buffers into the caller's buffer (the one copy) and returns the
+/// buffers to the free list.</item>
+/// </list>
+/// What the agent wrote is untrusted: the buffer of a slot is the one we posted (kept privately),
+/// never the offset the agent left in shared memory; lengths are checked against what we posted.
+/// </summary>
+public sealed unsafe class TenantReceiver
+{
+    private readonly RingView _ring;
+    private readonly byte* _regionBase;
+    private readonly TenantRegionLayout _layout;
+    private readonly int[] _postedBuffer;
+    private readonly SpscQueue _received;
+    private readonly SpscQueue _free;
+    private readonly int _maxChain;
+    private readonly EventFd _workerWake;
+    private ExclusiveGuard _readerGuard;
+    private ushort _head;     // last index posted to the agent (worker-owned)
+    private ushort _lastTail; // agent's tail already harvested (worker-owned)
+    private int _workerWantsBuffers;
+    private bool _retired;
+
+    /// <summary>Binds to the M2S ring of <paramref name="layout"/>; all pool buffers start free.</summary>
+    public TenantReceiver(byte* regionBase, TenantRegionLayout layout, int maxWireFrame, EventFd workerWake)
+    {
+        _workerWake = workerWake;
+        _regionBase = regionBase;
+        _layout = layout;
+        _ring = new RingView(regionBase + layout.ReceiveRingOffset, layout.Log2RingSize);
+        _postedBuffer = new int[_ring.Size];
+        _received = new SpscQueue(layout.ReceiveBuffers);
+        _free = new SpscQueue(layout.ReceiveBuffers);
+        for (int i = 0; i < layout.ReceiveBuffers; i++) _free.TryEnqueue((ulong)i);
+        _maxChain = (maxWireFrame + layout.BufferSize - 1) / layout.BufferSize;
+    }
+
+    /// <summary>The ring (for initialisation, interrupt masking and tests).</summary>
+    public RingView Ring => _ring;
+
+    /// <summary>Frames delivered to the application.</summary>
+    public long Frames { get; private set; }
+
+    /// <summary>Bytes delivered to the application (without CRC).</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>Frames dropped because a descriptor was invalid or the chain too long.</summary>
+    public long DroppedInvalid { get; private set; }
+
+    /// <summary>Times the agent's tail claimed more descriptors than we had posted.</summary>
+    public long TailViolations { get; private set; }
+
+    /// <summary>True when a whole frame is waiting (or a bad one that the next read discards).</summary>
+    public bool HasFrame => _received.Count > 0;
+
+    /// <summary>Set by the worker before it sleeps short of buffers: readers then wake it.</summary>
+    public bool WorkerWantsBuffers
+    {
+        get => Volatile.Read(ref _workerWantsBuffers) != 0;
+        set => Volatile.Write(ref _workerWantsBuffers, value ? 1 : 0);
+    }
+
+    /// <summary>Worker: posted buffers the agent has not returned yet.</summary>
+    public int Outstanding => (ushort)(_head - _lastTail);
+
+    /// <summary>
+    /// Worker: moves every descriptor the agent released into the received queue. Returns the
+    /// number harvested, or -1 when the agent's tail is impossible (nothing is processed).
+    /// </summary>
+    public int Harvest()
+    {
+        ushort tail = Volatile.Read(ref _ring.Tail); // acquire: the agent's descriptor and buffer writes are visible
+        int ready = (ushort)(tail - _lastTail);
+        if (ready == 0) return 0;
+        if (ready > Outstanding) { TailViolations++; return -1; }
+        uint capacity = (uint)_layout.BufferSize;
+        for (int i = 0; i < ready; i++)
+        {
+            ushort index = (ushort)(_lastTail + i);
+            RingDescriptor d = _ring.Descriptor(index); // one copy of the shared descriptor, then only the copy
+            bool bad = d.Length == 0 || d.Length > capacity;
+            bool next = (d.Flags & DescriptorLayout.FlagNext) != 0;
+            // Cannot fail: the queue holds every pool buffer.
+            _received.TryEnqueue(ReceivedEntry.Pack(_postedBuffer[index & _ring.Mask], d.Length, next, bad));
+        }
+        _lastTail = tail;
+        return ready;
+    }
+
+    /// <summary>Worker: posts free buffers into every empty M2S slot. Returns how many.</summary>
+    public int Refill()
+    {
+        int room = _ring.Size - Outstanding;
+        int posted = 0;
+        while (posted < room && _free.TryDequeue(out ulong buffer))
+        {
+            ushort index = (ushort)(_head + posted);
+            ref RingDescriptor d = ref _ring.Descriptor(index);
+            d.Region = 0;
+            d.Offset = (uint)_layout.ReceiveBufferOffset((int)buffer);
+            d.Length = (uint)_layout.BufferSize;
+            d.Flags = 0; // clear any NEXT the agent left (notes §3.5)
+            d.Metadata = 0;
+            _postedBuffer[index & _ring.Mask] = (int)buffer;
+            posted++;
+        }
+        if (posted > 0)
+        {
+            _head = (ushort)(_head + posted);
+            Volatile.Write(ref _ring.Head, _head); // release: descriptors before the index
+        }
+        return posted;
+    }
+
+    /// <summary>Stops all further reads and waits out one in progress (see <see cref="TenantTransmitter.Retire"/>).</summary>
+    public void Retire()
+    {
+        _readerGuard.Enter();
+        _retired = true;
+        _readerGuard.Exit();
+    }
+
+    /// <summary>
+    /// Reader: copies the next whole frame into <paramref name="destination"/> followed by 4 zero
+    /// CRC bytes. Returns 0 with <paramref name="length"/> = bytes written; EWOULDBLOCK when no
+    /// whole frame is queued; EMSGSIZE when the buffer is too small (the frame stays queued and
+    /// <paramref name="length"/> says how much room it needs).
+    /// </summary>
+    public int TryRecv(Span<byte> destination, out int length)
+    {
+        _readerGuard.Enter();
+        try
+        {
+            if (_retired) { length = 0; return Errno.ENOTCONN; }
+            while (true)
+            {
+                int status = MeasureFrame(out int entries, out int wireLength, out bool bad);
+                if (status != 0) { length = 0; return status; }
+                if (bad)
+                {
+                    Release(entries);
+                    DroppedInvalid++;
+                    continue;
+                }
+                length = wireLength + Crc.Length;
+                if (destination.Length < length) return Errno.EMSGSIZE;
+                CopyOut(entries, destination);
+                destination.Slice(wireLength, Crc.Length).Clear();
+                Release(entries);
+                Frames++;
+                Bytes += wireLength;
+                // Under the guard, so the wake fd is still open: the worker sleeps short of buffers.
+                if (WorkerWantsBuffers) _workerWake.Signal();
+                return 0;
+            }
+        }
+        finally
+        {
+            _readerGuard.Exit();
+        }
+    }
+
+    /// <summary>Finds the extent of the next frame in the received queue.</summary>
+    private int MeasureFrame(out int entries, out int wireLength, out bool bad)
+    {
+        entries = 0;
+        wireLength = 0;
+        bad = false;
+        while (true)
+        {
+            if (!_received.TryPeek(entries, out ulong e)) return Errno.EWOULDBLOCK; // frame not complete yet
+            entries++;
+            wireLength += ReceivedEntry.Length(e);
+            bad |= ReceivedEntry.Bad(e);
+            if (!ReceivedEntry.Next(e)) return 0;
+            if (entries >= _maxChain) { bad = true; return 0; } // chain longer than any frame we accept
+        }
+    }
+
+    private void CopyOut(int entries, Span<byte> destination)
+    {
+        int pos = 0;
+        for (int i = 0; i < entries; i++)
+        {
+            _received.TryPeek(i, out ulong e);
+            int len = ReceivedEntry.Length(e);
+            new ReadOnlySpan<byte>(_regionBase + _layout.ReceiveBufferOffset(ReceivedEntry.Buffer(e)), len)
+                .CopyTo(destination.Slice(pos, len));
+            pos += len;
+        }
+    }
+
+    /// <summary>Returns the buffers of the first <paramref name="entries"/> queued entries to the free list.</summary>
+    private void Release(int entries)
+    {
+        for (int i = 0; i < entries; i++)
+        {
+            _received.TryPeek(i, out ulong e);
+            _free.TryEnqueue((ulong)ReceivedEntry.Buffer(e)); // cannot fail: sized for the whole pool
+        }
+        _received.Advance(entries);
+    }
+}

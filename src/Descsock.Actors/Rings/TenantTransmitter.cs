@@ -1,0 +1,140 @@
+using Descsock.Interop;
+using Descsock.Memory;
+using Descsock.Native;
+using Descsock.Wire;
+namespace Descsock.Rings;
+
+/// <summary>
+/// The tenant's transmit side: writes frames straight from the caller's buffer into the S2M
+/// ring's fixed buffers (the one copy, rule 2) and publishes them with a release store of head.
+/// Frames larger than a buffer are chained over consecutive slots and published whole. Rings the
+/// agent's doorbell only when the agent asked for it (rule 3). Sent buffers are reclaimed
+/// implicitly: slot i always owns buffer i, and the agent's tail says which are free again.
+/// Thread-safety: any number of threads may call <see cref="TrySend"/>.
+/// </summary>
+public sealed unsafe class TenantTransmitter
+{
+    private readonly RingView _ring;
+    private readonly byte* _regionBase;
+    private readonly TenantRegionLayout _layout;
+    private readonly EventFd _doorbell;
+    private readonly EventFd _workerWake;
+    private ExclusiveGuard _guard;
+    private ushort _head;
+    private bool _retired;
+
+    /// <summary>Binds to the S2M ring of <paramref name="layout"/> in the mapped region.</summary>
+    public TenantTransmitter(byte* regionBase, TenantRegionLayout layout, EventFd doorbell, EventFd workerWake)
+    {
+        _workerWake = workerWake;
+        _regionBase = regionBase;
+        _layout = layout;
+        _doorbell = doorbell;
+        _ring = new RingView(regionBase + layout.TransmitRingOffset, layout.Log2RingSize);
+    }
+
+    /// <summary>The ring (for initialisation and tests).</summary>
+    public RingView Ring => _ring;
+
+    /// <summary>Frames published to the agent.</summary>
+    public long Frames { get; private set; }
+
+    /// <summary>Bytes published to the agent (without CRC).</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>Times the agent's tail claimed more than we ever published (a misbehaving agent).</summary>
+    public long TailViolations { get; private set; }
+
+    /// <summary>Doorbells rung.</summary>
+    public long Doorbells { get; private set; }
+
+    /// <summary>Slots free for new frames, from the agent's tail (clamped to the ring).</summary>
+    public int FreeSlots
+    {
+        get
+        {
+            _guard.Enter(); // the guard keeps a retiring region mapped while we read its tail
+            try
+            {
+                if (_retired) return 0;
+                int inFlight = (ushort)(_head - Volatile.Read(ref _ring.Tail)); // acquire: agent done with those slots
+                return inFlight > _ring.Size ? 0 : _ring.Size - inFlight;
+            }
+            finally
+            {
+                _guard.Exit();
+            }
+        }
+    }
+
+    /// <summary>Slots a frame of <paramref name="wireLength"/> bytes occupies.</summary>
+    public int SlotsFor(int wireLength) => (wireLength + _layout.BufferSize - 1) / _layout.BufferSize;
+
+    /// <summary>Wakes the SEP worker (a sender is about to wait for room); no-op once retired.</summary>
+    public void WakeWorker()
+    {
+        _guard.Enter();
+        if (!_retired) _workerWake.Signal();
+        _guard.Exit();
+    }
+
+    /// <summary>
+    /// Stops all further sends and waits out one in progress, so the region can be unmapped
+    /// safely afterwards (security rule 11). Later calls return ENOTCONN.
+    /// </summary>
+    public void Retire()
+    {
+        _guard.Enter();
+        _retired = true;
+        _guard.Exit();
+    }
+
+    /// <summary>
+    /// Publishes one frame (without CRC). Returns 0, or EWOULDBLOCK when the ring has no room.
+    /// The caller has checked the length against the endpoint's limits.
+    /// </summary>
+    public int TrySend(ReadOnlySpan<byte> wireFrame)
+    {
+        int slots = SlotsFor(wireFrame.Length);
+        _guard.Enter();
+        try
+        {
+            if (_retired) return Errno.ENOTCONN;
+            int inFlight = (ushort)(_head - Volatile.Read(ref _ring.Tail)); // acquire: agent finished reading those buffers
+            if (inFlight > _ring.Size) { TailViolations++; return Errno.EWOULDBLOCK; }
+            if (_ring.Size - inFlight < slots) return Errno.EWOULDBLOCK;
+            int bsize = _layout.BufferSize;
+            ushort index = _head;
+            for (int remaining = wireFrame.Length, pos = 0; remaining > 0; index++)
+            {
+                int chunk = Math.Min(remaining, bsize);
+                int slot = index & _ring.Mask;
+                long offset = _layout.TransmitBufferOffset(slot);
+                wireFrame.Slice(pos, chunk).CopyTo(new Span<byte>(_regionBase + offset, chunk));
+                ref RingDescriptor d = ref _ring.Descriptor(index);
+                d.Region = 0;
+                d.Offset = (uint)offset;
+                d.Length = (uint)chunk;
+                d.Metadata = 0;
+                remaining -= chunk;
+                pos += chunk;
+                // Assign, never OR: DPDK 22.11 leaves stale NEXT bits otherwise (notes §3.5).
+                d.Flags = remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0;
+            }
+            _head = index;
+            Volatile.Write(ref _ring.Head, index); // release: descriptors and bytes before the index
+            Frames++;
+            Bytes += wireFrame.Length;
+        }
+        finally
+        {
+            _guard.Exit();
+        }
+        if (_ring.PeerWantsInterrupt)
+        {
+            Doorbells++;
+            _doorbell.Signal();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+namespace Descsock.Host;
+
+/// <summary>A small <c>--name value</c> parser with errors that say which option is wrong.</summary>
+internal sealed class Arguments
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    public static Arguments Parse(string[] args)
+    {
+        var a = new Arguments();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+            if (i + 1 >= args.Length) throw new ArgumentException($"option {args[i]} needs a value");
+            a._values[args[i]] = args[++i];
+        }
+        return a;
+    }
+
+    public string Required(string name) => Optional(name) ?? throw new ArgumentException($"option {name} is required");
+
+    public string? Optional(string name)
+    {
+        _used.Add(name);
+        return _values.TryGetValue(name, out var v) ? v : null;
+    }
+
+    public long Long(string name, long? fallback)
+    {
+        string? v = Optional(name);
+        if (v is null) return fallback ?? throw new ArgumentException($"option {name} is required");
+        return long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n)
+            ? n : throw new ArgumentException($"option {name}: '{v}' is not a whole number");
+    }
+
+    public void RejectUnknown()
+    {
+        foreach (var k in _values.Keys)
+            if (!_used.Contains(k)) throw new ArgumentException($"unknown option {k}");
+    }
+}

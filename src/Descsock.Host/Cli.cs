@@ -1,0 +1,86 @@
+using Descsock.Host.Ping;
+namespace Descsock.Host;
+
+/// <summary>
+/// The <c>descsock</c> command line. Exit codes: 0 success, 1 the run failed its check,
+/// 2 bad arguments, 3 could not connect (the errno is printed).
+/// </summary>
+public static class Cli
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        descsock — descsock tenant tools
+
+        descsock ping --socket PATH --svc-id N [options]
+            Opens a tenant connection to the DMA agent at PATH (a file, or @name for an
+            abstract socket), sends self-checking frames of random sizes, and checks that an
+            echoing agent returns every one intact and in order. Prints progress and a summary.
+          --socket PATH      the agent's master socket (required)
+          --svc-id N         service id to register as (required)
+          --shm PATH         dma_shmem_path: shared-memory file to create (default: a sealed memfd)
+          --count N          frames to send (default 100000)
+          --min-size N       smallest frame incl. 4 CRC bytes (default 68)
+          --max-size N       largest frame incl. 4 CRC bytes (default 1522)
+          --secret S         memif secret (at most 23 ASCII characters)
+          --ring-log2 N      log2 ring size, 1..14 (default 10)
+        """;
+
+    /// <summary>Runs the command in <paramref name="args"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "ping" => await PingAsync(Arguments.Parse(args[1..]), stdout),
+                _ => throw new ArgumentException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"descsock: {e.Message}");
+            stderr.WriteLine("run 'descsock --help' for usage");
+            return 2;
+        }
+        catch (DescsockException e)
+        {
+            stderr.WriteLine($"descsock: {e.Message}");
+            return 3;
+        }
+    }
+
+    private static async Task<int> PingAsync(Arguments a, TextWriter stdout)
+    {
+        var spec = new DescsockClientSpec
+        {
+            MasterSocketPath = a.Required("--socket"),
+            SvcId = a.Long("--svc-id", null),
+            DmaShmemPath = a.Optional("--shm"),
+            Secret = a.Optional("--secret"),
+            RingSizeLog2 = (int)a.Long("--ring-log2", 10),
+        };
+        var options = new PingOptions
+        {
+            Spec = spec,
+            Count = a.Long("--count", 100_000),
+            MinSize = (int)a.Long("--min-size", 68),
+            MaxSize = (int)a.Long("--max-size", 1522),
+            Progress = stdout,
+        };
+        if (options.MinSize < FramePattern.MinFrame || options.MaxSize < options.MinSize)
+            throw new ArgumentException($"frame sizes must satisfy {FramePattern.MinFrame} <= --min-size <= --max-size");
+        a.RejectUnknown();
+        await using var socket = await DescsockSocket.OpenAsync(spec);
+        stdout.WriteLine($"connected to agent '{socket.AgentName}' at {spec.MasterSocketPath} as svc_id {spec.SvcId}; " +
+                         $"shared memory: {(string.IsNullOrEmpty(spec.DmaShmemPath) ? "sealed memfd" : spec.DmaShmemPath)}");
+        var result = Pinger.Run(socket, options);
+        stdout.WriteLine($"ping: {result}");
+        stdout.WriteLine(result.Success ? "ping: OK — every frame came back intact and in order" : "ping: FAILED");
+        return result.Success ? 0 : 1;
+    }
+}
