@@ -63,6 +63,9 @@ internal sealed class TenantSupervisorActor : ReceiveActor
             _control = r.Control;
             _resources = r.Resources;
             if (_closeRequester is not null) { BeginTeardown(Errno.EBADF, "closed by the application"); return; }
+            // Post every receive buffer before Open returns: an agent echoing the first frames must
+            // find room, or it drops them. Safe here: the SEP actor, the refill's owner, starts after.
+            r.Resources.Receiver.Refill();
             _sep = Context.Watch(Context.ActorOf(Sep.Props(r.Resources, _endpoint), "sep"));
             _sepRunning = true;
             _client = Context.ActorOf(TenantClient.Props(_endpoint), "client");

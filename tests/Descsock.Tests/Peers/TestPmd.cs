@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+namespace Descsock.Tests.Peers;
+
+/// <summary>
+/// A real dpdk-testpmd process playing the memif peer. Started with a file socket
+/// (socket-abstract=no) and periodic stats; stopped with SIGINT for a clean exit. Its stats read
+/// 0 once the memif peer has gone (notes §6.6), so read them while connected.
+/// </summary>
+public sealed partial class TestPmd : IAsyncDisposable
+{
+    public const string Binary = "/usr/bin/dpdk-testpmd";
+    private static readonly string[] FailureSignatures =
+        ["Failed to connect socket", "Fail to start port", "No probed ethernet devices", "Address already in use", "probe failed"];
+    private static int _sequence;
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TestPmdOptions _options;
+
+    private TestPmd(Process process, TestPmdOptions options)
+    {
+        _process = process;
+        _options = options;
+    }
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
+    private static partial Regex Ansi();
+
+    /// <summary>Everything testpmd printed so far, without terminal escapes.</summary>
+    public string Output
+    {
+        get { lock (_output) return Ansi().Replace(_output.ToString(), ""); }
+    }
+
+    /// <summary>The latest periodic port statistics.</summary>
+    public TestPmdStats? Stats => TestPmdStats.LastIn(Output);
+
+    /// <summary>True when testpmd and its memif driver are installed (scripts/setup.sh installs them).</summary>
+    public static bool IsAvailable(out string reason)
+    {
+        reason = File.Exists(Binary) ? "" : $"{Binary} is missing: run scripts/setup.sh (apt-get install dpdk-dev librte-net-memif23)";
+        if (reason.Length == 0 && !Directory.EnumerateFiles("/usr/lib", "librte_net_memif.so*", SearchOption.AllDirectories).Any())
+            reason = "the DPDK memif driver (librte-net-memif23) is missing: run scripts/setup.sh";
+        return reason.Length == 0;
+    }
+
+    /// <summary>Starts testpmd; a server is returned once it accepts INIT (its port has started).</summary>
+    public static async Task<TestPmd> StartAsync(TestPmdOptions options)
+    {
+        if (!IsAvailable(out string reason)) throw new InvalidOperationException(reason);
+        File.Delete(options.SocketPath);
+        var prefix = $"dstest{Environment.ProcessId}x{Interlocked.Increment(ref _sequence)}";
+        var psi = new ProcessStartInfo(Binary, options.Arguments(prefix))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        var p = new TestPmd(Process.Start(psi)!, options);
+        p._process.OutputDataReceived += (_, e) => p.Append(e.Data);
+        p._process.ErrorDataReceived += (_, e) => p.Append(e.Data);
+        p._process.BeginOutputReadLine();
+        p._process.BeginErrorReadLine();
+        await p.WaitUntilStartedAsync(TimeSpan.FromSeconds(20));
+        return p;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private async Task WaitUntilStartedAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            string output = Output;
+            foreach (var f in FailureSignatures)
+                if (output.Contains(f)) throw new InvalidOperationException($"testpmd failed ({f}):\n{output}");
+            if (_process.HasExited) throw new InvalidOperationException($"testpmd exited with {_process.ExitCode}:\n{output}");
+            bool listening = _options.Role != "server" || File.Exists(_options.SocketPath);
+            if (listening && output.Contains("Start automatic packet forwarding") || output.Contains("Port statistics"))
+            {
+                await Task.Delay(300); // the memif port accepts INIT only once started (notes §1.8)
+                return;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"testpmd did not start within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Waits until the periodic stats satisfy <paramref name="predicate"/>; returns them (or the last seen).</summary>
+    public async Task<TestPmdStats?> WaitForStatsAsync(Func<TestPmdStats, bool> predicate, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        TestPmdStats? s;
+        while ((s = Stats) is null || !predicate(s))
+        {
+            if (clock.Elapsed > timeout || _process.HasExited) return s;
+            await Task.Delay(100);
+        }
+        return s;
+    }
+
+    /// <summary>Sends SIGINT and waits for exit; returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", $"-INT {_process.Id}")) await kill!.WaitForExitAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
+        }
+        File.Delete(_options.SocketPath);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,22 @@
+namespace Descsock.Tests.Peers;
+
+/// <summary>How to run dpdk-testpmd as a memif peer (memif-notes §6.1).</summary>
+public sealed record TestPmdOptions
+{
+    public string Role { get; init; } = "server";
+    public required string SocketPath { get; init; }
+    public int Id { get; init; }
+    public string ForwardMode { get; init; } = "io";
+    public string? Secret { get; init; }
+    public string? TxPackets { get; init; }
+    /// <summary>CPU both testpmd lcores are pinned to; the forwarding lcore busy-polls it.</summary>
+    public int Cpu { get; init; } = 1;
+
+    public string Arguments(string filePrefix)
+    {
+        var vdev = $"net_memif0,role={Role},socket={SocketPath},id={Id},socket-abstract=no" + (Secret is null ? "" : $",secret={Secret}");
+        return $"--no-huge -m 1024 --no-pci --file-prefix={filePrefix} --lcores=0@{Cpu},1@{Cpu} --vdev={vdev} " +
+               $"-- --total-num-mbufs=16384 --no-mlockall --forward-mode={ForwardMode} --stats-period 1" +
+               (TxPackets is null ? "" : $" --txpkts={TxPackets}");
+    }
+}
