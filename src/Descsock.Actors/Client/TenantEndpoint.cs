@@ -50,7 +50,7 @@ public sealed class TenantEndpoint
     /// <summary>Supervisor: the rings are going away. Retires them so no application thread touches the memory again.</summary>
     public void Detach(int errno, string reason)
     {
-        if (_state == EndpointState.Closed) return;
+        if (_state is EndpointState.Closed or EndpointState.Disconnected) return; // keep the first, real reason
         DisconnectErrno = errno;
         DisconnectReason = reason;
         _state = EndpointState.Disconnected;
