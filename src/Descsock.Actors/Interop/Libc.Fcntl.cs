@@ -10,7 +10,6 @@ internal static partial class Libc
     internal const int F_SEAL_SEAL = 1;
     internal const int F_SEAL_SHRINK = 2;
     internal const int F_SEAL_GROW = 4;
-    internal const int O_NONBLOCK = 0x800;
 
     [LibraryImport(Name, EntryPoint = "fcntl", SetLastError = true)]
     internal static partial int Fcntl(int fd, int command, int argument);

@@ -69,7 +69,8 @@ internal sealed class TenantSupervisorActor : ReceiveActor
             _sep = Context.Watch(Context.ActorOf(Sep.Props(r.Resources, _endpoint), "sep"));
             _sepRunning = true;
             _client = Context.ActorOf(TenantClient.Props(_endpoint), "client");
-            _reader = new ControlReader();
+            _reader = new ControlReader((errno, reason) => new TenantSupervisor.ControlLost(errno, reason.Replace("the peer", "the agent")),
+                TenantSupervisor.ReaderStopped.Instance);
             _reader.Start(r.Control, Self);
             _readerRunning = true;
             _endpoint.Attach(r.Resources);

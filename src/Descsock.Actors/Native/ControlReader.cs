@@ -1,16 +1,16 @@
 using Akka.Actor;
 using Descsock.Interop;
-using Descsock.Native;
 using Descsock.Wire;
-namespace Descsock.Client.Internal;
+namespace Descsock.Native;
 
 /// <summary>
 /// Watches the live control connection after the handshake, off the actor's threads: the OS
 /// event (a DISCONNECT, EOF, a reset) becomes a message to the supervisor. Polls in short steps
-/// so that a stop request is seen within 100 ms; reports <see cref="TenantSupervisor.ReaderStopped"/>
-/// when it no longer touches the socket, and only then may the supervisor close it.
+/// so that a stop request is seen within 100 ms; tells the owner <c>stopped</c> when it no longer
+/// touches the socket, and only then may the owner close it. Used by both the tenant supervisor
+/// and the agent's session actors.
 /// </summary>
-internal sealed class ControlReader
+internal sealed class ControlReader(Func<int, string, object> lost, object stopped)
 {
     private readonly CancellationTokenSource _stop = new();
 
@@ -31,13 +31,13 @@ internal sealed class ControlReader
                 if (status == ReceiveStatus.Timeout) continue;
                 if (status == ReceiveStatus.Closed)
                 {
-                    supervisor.Tell(new TenantSupervisor.ControlLost(Errno.ECONNRESET, "the agent closed the control connection"));
+                    supervisor.Tell(lost(Errno.ECONNRESET, "the peer closed the control connection"));
                     return;
                 }
                 if (status == ReceiveStatus.Message && length == MemifMessageLayout.Size &&
                     MemifCodec.PeekType(msg) == MemifMessageType.Disconnect && MemifCodec.TryRead(msg, out DisconnectMessage d))
                 {
-                    supervisor.Tell(new TenantSupervisor.ControlLost(Errno.ECONNRESET, $"the agent disconnected: \"{d.Reason}\""));
+                    supervisor.Tell(lost(Errno.ECONNRESET, $"the peer disconnected: \"{d.Reason}\""));
                     return;
                 }
                 // Anything else after CONNECTED is ignored, as DPDK does.
@@ -45,7 +45,7 @@ internal sealed class ControlReader
         }
         finally
         {
-            supervisor.Tell(TenantSupervisor.ReaderStopped.Instance);
+            supervisor.Tell(stopped);
         }
     }
 }

@@ -1,0 +1,39 @@
+namespace Descsock.Agent;
+
+/// <summary>The agent's configuration (bound from <c>config/agent.json</c> by the host).</summary>
+public sealed record AgentSettings
+{
+    /// <summary>The master socket file tenants connect to (mode 0660).</summary>
+    public string SocketPath { get; init; } = "/run/descsock/agent.sock";
+
+    /// <summary>The services offered.</summary>
+    public IReadOnlyList<ServiceSettings> Services { get; init; } = [];
+
+    /// <summary>How long a tenant may take for each handshake step.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest region a tenant may declare (default 1 GiB).</summary>
+    public long MaxRegionSize { get; init; } = 1L << 30;
+
+    /// <summary>Regions a tenant may add (libmemif uses 2).</summary>
+    public int MaxRegions { get; init; } = 4;
+
+    /// <summary>Largest frame forwarded, without CRC.</summary>
+    public int MaxFrame { get; init; } = 9216;
+
+    /// <summary>
+    /// Accept regions not sealed against shrinking from tenants running as the agent's own uid
+    /// (the seed's <c>dma_shmem_path</c> on hugetlbfs cannot be sealed). Others must seal
+    /// (security rule 5): a shrunk region would kill the agent with SIGBUS.
+    /// </summary>
+    public bool TrustUnsealedFromOwnUid { get; init; } = true;
+
+    /// <summary>Connections still in their handshake at most; more are closed at once.</summary>
+    public int MaxPendingHandshakes { get; init; } = 64;
+
+    /// <summary>Invalid frames a tenant may send before it is disconnected.</summary>
+    public int MaxInvalidFrames { get; init; } = 64;
+
+    /// <summary>How long a switch remembers where a MAC address was seen.</summary>
+    public TimeSpan MacAgeing { get; init; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using Descsock.Native;
+namespace Descsock.Agent;
+
+/// <summary>
+/// Moves frames between tenants' rings: every tenant's port, one thread (the plane actor's
+/// pinned thread), so no ring has two writers and no lock is needed. Per round it receives a
+/// burst from each port and, by the port's service mode, echoes it, sinks it, or switches it
+/// (learning source MACs, unicasting to the learned port, flooding broadcast and unknown
+/// destinations to the rest of the switch group), then publishes each port's transmissions
+/// with one tail store and at most one doorbell. Ports join and leave through a command queue
+/// read between rounds; a leaving port is acknowledged only once no round can touch it again,
+/// and only then may its session unmap the tenant's memory (security rule 11).
+/// </summary>
+public sealed class ForwardingPlane : IDisposable
+{
+    /// <summary>Frames taken from one port per round, so one busy tenant cannot starve the rest.</summary>
+    public const int Burst = 64;
+    private const int SpinRounds = 2000;
+    private readonly ConcurrentQueue<(AgentPort Port, bool Attach, Action? Detached)> _commands = new();
+    private readonly List<AgentPort> _ports = new();
+    private readonly Dictionary<string, (List<AgentPort> Members, MacTable Table)> _groups = new();
+    private readonly EventFd _wake = EventFd.Create();
+    private readonly AgentSettings _settings;
+    private Epoll? _epoll;
+    private int _idleRounds;
+    private readonly byte[] _header = new byte[14];
+
+    /// <summary>Creates an empty plane.</summary>
+    public ForwardingPlane(AgentSettings settings) => _settings = settings;
+
+    /// <summary>Ports that broke the protocol too often; the plane has already detached them.</summary>
+    public ConcurrentQueue<AgentPort> Offenders { get; } = new();
+
+    /// <summary>Ports attached now (plane thread's view).</summary>
+    public int PortCount => _ports.Count;
+
+    /// <summary>Any thread: adds a port at the next round.</summary>
+    public void Attach(AgentPort port)
+    {
+        _commands.Enqueue((port, true, null));
+        _wake.Signal();
+    }
+
+    /// <summary>Any thread: removes a port; <paramref name="detached"/> runs on the plane thread once nothing touches it.</summary>
+    public void Detach(AgentPort port, Action detached)
+    {
+        _commands.Enqueue((port, false, detached));
+        _wake.Signal();
+    }
+
+    /// <summary>One round over every port; returns frames moved.</summary>
+    public int DoWork()
+    {
+        if (!_commands.IsEmpty) ApplyCommands();
+        int work = 0;
+        long now = Environment.TickCount64;
+        for (int i = 0; i < _ports.Count; i++) work += Drain(_ports[i], now);
+        for (int i = 0; i < _ports.Count; i++) _ports[i].Flush();
+        for (int i = _ports.Count - 1; i >= 0; i--)
+            if (_ports[i].Violations > _settings.MaxInvalidFrames) Expel(_ports[i]);
+        return work;
+    }
+
+    /// <summary>After an empty round: spin briefly, then ask tenants for doorbells and sleep on them. True when it slept.</summary>
+    public bool Idle(int maxSleepMs)
+    {
+        if (++_idleRounds < SpinRounds) { Thread.SpinWait(20); return false; }
+        _idleRounds = 0;
+        foreach (var p in _ports) p.WantInterrupts(true);
+        Interlocked.MemoryBarrier(); // flags visible before we look at the rings again
+        if (DoWork() == 0 && _commands.IsEmpty)
+        {
+            _epoll ??= BuildEpoll();
+            _epoll.Wait(maxSleepMs);
+            foreach (var p in _ports) p.ReceiveDoorbell.Drain();
+            _wake.Drain();
+        }
+        foreach (var p in _ports) p.WantInterrupts(false);
+        return true;
+    }
+
+    /// <summary>Resets the idle spin after useful work.</summary>
+    public void Worked() => _idleRounds = 0;
+
+    private int Drain(AgentPort port, long now)
+    {
+        if (port.BeginReceive() <= 0) return 0;
+        int frames = 0;
+        while (frames < Burst && port.TryNextFrame(_header, out var segments, out int length))
+        {
+            frames++;
+            var service = port.Service;
+            switch (service.Mode)
+            {
+                case ServiceMode.Echo:
+                    port.Transmit(segments, length, service.SwapMacs);
+                    break;
+                case ServiceMode.Sink:
+                    port.Counters.DropsSink++;
+                    break;
+                case ServiceMode.Switch:
+                    Switch(port, segments, length, now);
+                    break;
+            }
+        }
+        port.EndReceive();
+        return frames;
+    }
+
+    private void Switch(AgentPort from, ReadOnlySpan<Segment> frame, int length, long now)
+    {
+        var (members, table) = _groups[from.Service.Group];
+        ReadOnlySpan<byte> dst = _header.AsSpan(0, 6), src = _header.AsSpan(6, 6); // private copy (rule 9)
+        if (!MacTable.IsGroup(src)) table.Learn(MacTable.Key(src), from, now);
+        var to = MacTable.IsGroup(dst) ? null : table.Lookup(MacTable.Key(dst), now);
+        if (to is not null)
+        {
+            if (ReferenceEquals(to, from)) from.Counters.DropsSink++;
+            else to.Transmit(frame, length, false);
+            return;
+        }
+        int sent = 0;
+        foreach (var m in members)
+            if (!ReferenceEquals(m, from) && m.Transmit(frame, length, false)) sent++;
+        if (members.Count == 1) from.Counters.DropsSink++; // alone on the switch: nowhere to go
+    }
+
+    private void ApplyCommands()
+    {
+        while (_commands.TryDequeue(out var c))
+        {
+            if (c.Attach)
+            {
+                _ports.Add(c.Port);
+                if (c.Port.Service.Mode == ServiceMode.Switch)
+                {
+                    if (!_groups.TryGetValue(c.Port.Service.Group, out var g))
+                        _groups[c.Port.Service.Group] = g = (new List<AgentPort>(), new MacTable(_settings.MacAgeing));
+                    g.Members.Add(c.Port);
+                }
+            }
+            else
+            {
+                Remove(c.Port);
+                c.Detached?.Invoke();
+            }
+        }
+        _epoll?.Dispose();
+        _epoll = null;
+    }
+
+    private void Expel(AgentPort port)
+    {
+        Remove(port);
+        _epoll?.Dispose();
+        _epoll = null;
+        Offenders.Enqueue(port);
+    }
+
+    private void Remove(AgentPort port)
+    {
+        if (!_ports.Remove(port)) return;
+        if (port.Service.Mode == ServiceMode.Switch && _groups.TryGetValue(port.Service.Group, out var g))
+        {
+            g.Members.Remove(port);
+            g.Table.Forget(port);
+        }
+    }
+
+    private Epoll BuildEpoll()
+    {
+        var e = new Epoll();
+        e.Add(_wake.Descriptor, 0);
+        for (int i = 0; i < _ports.Count; i++) e.Add(_ports[i].ReceiveDoorbell.Descriptor, (ulong)i + 1);
+        return e;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _epoll?.Dispose();
+        _wake.Dispose();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Descsock.Client;
+using Descsock.Native;
+namespace Descsock.Agent.Internal;
+
+/// <summary>
+/// The agent's root: binds the master socket (mode 0660), accepts tenants on a background loop
+/// (each accept becomes a message), caps connections still in their handshake, and spawns a
+/// session per tenant and one plane actor. A session that fails is stopped alone (its PostStop
+/// releases what it holds); the plane actor is restarted and resumes the same plane.
+/// </summary>
+internal sealed class AgentListenerActor : ReceiveActor
+{
+    private sealed record Accepted(SeqPacketSocket Socket, PeerCredentials Peer);
+
+    private readonly AgentSettings _settings;
+    private readonly ServiceRegistry _registry;
+    private readonly ConcurrentDictionary<uint, ServiceCounters> _counters = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HashSet<IActorRef> _handshaking = new();
+    private SeqPacketListener? _listener;
+    private ForwardingPlane? _plane;
+    private IActorRef? _planeActor;
+    private Task? _acceptLoop;
+
+    public AgentListenerActor(AgentSettings settings)
+    {
+        _settings = settings;
+        _registry = new ServiceRegistry(settings.Services);
+        Receive<Accepted>(OnAccepted);
+        // Braces matter: a lambda returning bool would bind to Receive's Predicate overload.
+        Receive<AgentSessionActor.Live>(_ => { _handshaking.Remove(Sender); });
+        Receive<Terminated>(t => { _handshaking.Remove(t.ActorRef); });
+        Receive<Agent.GetStats>(_ => Sender.Tell(Snapshot()));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), e => Sender.Equals(_planeActor) ? Directive.Restart : Directive.Stop);
+
+    protected override void PreStart()
+    {
+        _listener = SeqPacketListener.Bind(_settings.SocketPath);
+        _plane = new ForwardingPlane(_settings);
+        _planeActor = Context.ActorOf(Props.Create(() => new PlaneActor(_plane)).WithDispatcher(Sep.DispatcherId), "plane");
+        var (listener, self, token) = (_listener, Self, _stop.Token);
+        _acceptLoop = Task.Factory.StartNew(() =>
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var socket = listener.Accept(100, out var peer);
+                if (socket is not null) self.Tell(new Accepted(socket, peer));
+            }
+        }, TaskCreationOptions.LongRunning);
+    }
+
+    private void OnAccepted(Accepted a)
+    {
+        if (_handshaking.Count >= _settings.MaxPendingHandshakes)
+        {
+            a.Socket.Dispose(); // too many half-open tenants: refuse before reading anything
+            return;
+        }
+        var connection = new TenantConnection(a.Socket, a.Peer);
+        var session = Context.ActorOf(Props.Create(() => new AgentSessionActor(connection, _settings, _registry, _planeActor!,
+            id => _counters.GetOrAdd(id, _ => new ServiceCounters()))));
+        Context.Watch(session);
+        _handshaking.Add(session);
+    }
+
+    private Agent.Stats Snapshot()
+    {
+        var result = new Dictionary<uint, Agent.ServiceStats>();
+        foreach (var s in _settings.Services)
+        {
+            var c = _counters.GetOrAdd(s.SvcId, _ => new ServiceCounters());
+            result[s.SvcId] = new Agent.ServiceStats(s.SvcId, s.Mode, _registry.IsInUse(s.SvcId), c.FramesIn, c.BytesIn, c.FramesOut, c.BytesOut,
+                c.DropsInvalid, c.DropsNoRoom, c.DropsSink);
+        }
+        return new Agent.Stats(result);
+    }
+
+    protected override void PostStop()
+    {
+        _stop.Cancel();
+        _acceptLoop?.Wait(TimeSpan.FromSeconds(1));
+        _listener?.Dispose();
+        _plane?.Dispose(); // the plane actor (a child) has stopped by now
+    }
+}

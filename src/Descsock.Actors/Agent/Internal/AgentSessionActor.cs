@@ -1,0 +1,115 @@
+using Akka.Actor;
+using Descsock.Native;
+using Descsock.Wire;
+namespace Descsock.Agent.Internal;
+
+/// <summary>
+/// One tenant's session: runs the handshake off-thread, attaches the tenant's port to the plane,
+/// watches the control connection, and cleans up: it asks the plane to detach the port and
+/// unmaps, closes and frees the service id only after the plane's acknowledgement and the
+/// control reader's return (security rule 11). Restart semantics: never restarted (the listener
+/// stops a failed session); everything it owns is released in PostStop.
+/// </summary>
+internal sealed class AgentSessionActor : ReceiveActor
+{
+    internal sealed record Lost(int Errno, string Reason);
+    internal sealed class ReaderStopped { public static readonly ReaderStopped Instance = new(); }
+    internal sealed class HandshakeDone { public static readonly HandshakeDone Instance = new(); }
+    internal sealed class Live { public static readonly Live Instance = new(); }
+
+    private readonly TenantConnection _connection;
+    private readonly AgentSettings _settings;
+    private readonly ServiceRegistry _registry;
+    private readonly IActorRef _plane;
+    private readonly Func<uint, ServiceCounters> _counters;
+    private AgentPort? _port;
+    private ControlReader? _reader;
+    private bool _portAttached, _readerRunning, _released;
+
+    public AgentSessionActor(TenantConnection connection, AgentSettings settings, ServiceRegistry registry, IActorRef plane,
+        Func<uint, ServiceCounters> counters)
+    {
+        _connection = connection;
+        _settings = settings;
+        _registry = registry;
+        _plane = plane;
+        _counters = counters;
+        Receive<HandshakeDone>(_ => GoLive());
+        Receive<Exception>(_ => Context.Stop(Self)); // the handshake already told the tenant why
+    }
+
+    protected override void PreStart()
+    {
+        var (c, s, r) = (_connection, _settings, _registry);
+        Task.Run(() => AgentHandshake.Run(c, s, r)).PipeTo(Self, success: () => HandshakeDone.Instance, failure: e => e);
+    }
+
+    private void GoLive()
+    {
+        var service = _connection.Service!;
+        _port = new AgentPort(_connection, _counters(service.SvcId), _settings.MaxFrame);
+        _plane.Tell(new Agent.AttachPort(_port, Self));
+        _portAttached = true;
+        _reader = new ControlReader((errno, reason) => new Lost(errno, reason), ReaderStopped.Instance);
+        _reader.Start(_connection.Control, Self);
+        _readerRunning = true;
+        Context.Parent.Tell(Live.Instance);
+        Become(Connected);
+    }
+
+    private void Connected()
+    {
+        Receive<Lost>(_ => Leave());
+        Receive<Agent.PortExpelled>(m =>
+        {
+            Disconnect($"protocol violation: {m.Reason}");
+            Leave();
+        });
+    }
+
+    private void Leave()
+    {
+        _plane.Tell(new Agent.DetachPort(_port!));
+        _reader?.Stop();
+        Become(Leaving);
+    }
+
+    private void Leaving()
+    {
+        Receive<Agent.PortDetached>(_ => { _portAttached = false; TryFinish(); });
+        Receive<ReaderStopped>(_ => { _readerRunning = false; TryFinish(); });
+        Receive<Lost>(_ => { });
+        Receive<Agent.PortExpelled>(_ => { });
+    }
+
+    private void TryFinish()
+    {
+        if (_portAttached || _readerRunning) return;
+        Release();
+        Context.Stop(Self);
+    }
+
+    private void Disconnect(string reason)
+    {
+        var msg = new byte[MemifMessageLayout.Size];
+        MemifCodec.Write(new DisconnectMessage(0, reason), msg);
+        _connection.Control.Send(msg);
+    }
+
+    /// <summary>Unmaps, closes every fd and frees the service id.</summary>
+    private void Release()
+    {
+        if (_released) return;
+        _released = true;
+        _connection.Dispose();
+        if (_connection.Service is { } s) _registry.Release(s.SvcId);
+    }
+
+    protected override void PostStop()
+    {
+        _reader?.Stop();
+        if (_portAttached) return; // shutting down with the plane: never unmap under it; the process is ending
+        if (_readerRunning) Thread.Sleep(150);
+        Release();
+    }
+}

@@ -1,0 +1,12 @@
+namespace Descsock.Agent;
+
+/// <summary>What the agent does with a service's frames.</summary>
+public enum ServiceMode
+{
+    /// <summary>Every frame comes back to the tenant that sent it (MACs swapped if asked).</summary>
+    Echo,
+    /// <summary>Frames are counted and dropped.</summary>
+    Sink,
+    /// <summary>An L2 learning switch across every tenant of the service's switch group.</summary>
+    Switch,
+}
