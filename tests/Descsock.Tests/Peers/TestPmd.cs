@@ -49,7 +49,7 @@ public sealed partial class TestPmd : IAsyncDisposable
     public static async Task<TestPmd> StartAsync(TestPmdOptions options)
     {
         if (!IsAvailable(out string reason)) throw new InvalidOperationException(reason);
-        File.Delete(options.SocketPath);
+        if (options.Role == "server") File.Delete(options.SocketPath); // a client connects to someone else's socket
         var prefix = $"dstest{Environment.ProcessId}x{Interlocked.Increment(ref _sequence)}";
         var psi = new ProcessStartInfo(Binary, options.Arguments(prefix))
         {
@@ -113,7 +113,7 @@ public sealed partial class TestPmd : IAsyncDisposable
             try { await _process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
         }
-        File.Delete(_options.SocketPath);
+        if (_options.Role == "server") File.Delete(_options.SocketPath);
         return _process.ExitCode;
     }
 

@@ -11,12 +11,14 @@ public sealed record TestPmdOptions
     public string? TxPackets { get; init; }
     /// <summary>CPU both testpmd lcores are pinned to; the forwarding lcore busy-polls it.</summary>
     public int Cpu { get; init; } = 1;
+    /// <summary>More testpmd application arguments (after <c>--</c>), e.g. <c>--tx-first</c>.</summary>
+    public string? ExtraArgs { get; init; }
 
     public string Arguments(string filePrefix)
     {
         var vdev = $"net_memif0,role={Role},socket={SocketPath},id={Id},socket-abstract=no" + (Secret is null ? "" : $",secret={Secret}");
         return $"--no-huge -m 1024 --no-pci --file-prefix={filePrefix} --lcores=0@{Cpu},1@{Cpu} --vdev={vdev} " +
                $"-- --total-num-mbufs=16384 --no-mlockall --forward-mode={ForwardMode} --stats-period 1" +
-               (TxPackets is null ? "" : $" --txpkts={TxPackets}");
+               (TxPackets is null ? "" : $" --txpkts={TxPackets}") + (ExtraArgs is null ? "" : " " + ExtraArgs);
     }
 }

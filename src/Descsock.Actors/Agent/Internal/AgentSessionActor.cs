@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Descsock.Native;
 using Descsock.Wire;
 namespace Descsock.Agent.Internal;
@@ -35,7 +36,12 @@ internal sealed class AgentSessionActor : ReceiveActor
         _plane = plane;
         _counters = counters;
         Receive<HandshakeDone>(_ => GoLive());
-        Receive<Exception>(_ => Context.Stop(Self)); // the handshake already told the tenant why
+        Receive<Exception>(e =>
+        {
+            // The handshake already told the tenant why; tell the operator too.
+            Context.GetLogger().Warning("tenant pid {0} uid {1} refused: {2}", _connection.Peer.Pid, _connection.Peer.Uid, e.Message);
+            Context.Stop(Self);
+        });
     }
 
     protected override void PreStart()
