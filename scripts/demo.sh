@@ -1,28 +1,30 @@
 #!/usr/bin/env bash
-# The main job, on defaults: a C# descsock tenant exchanges 100,000 frames with a DMA agent.
-# Until the project's own agent lands (issue #3) the agent is dpdk-testpmd as a memif server
-# echoing every frame (forward mode io), started and stopped by this script.
+# The main job, on defaults: the software DMA agent (`descsock agent`, shipped configuration
+# config/agent.json) and a C# tenant exchanging 100,000 self-checking frames through its echo
+# service (svc_id 0), then the agent's final per-service counters.
 # Extra arguments go to `descsock ping` (e.g. --count 1000000 --max-size 9004).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 dotnet build src/Descsock.Host -c Release -v quiet -nologo >/dev/null
+descsock() { dotnet src/Descsock.Host/bin/Release/net10.0/descsock.dll "$@"; }
 
 work=$(mktemp -d /tmp/descsock-demo.XXXXXX)
 socket="$work/agent.sock"
 shm_dir=/dev/hugepages; grep -q " $shm_dir hugetlbfs " /proc/mounts || shm_dir=/dev/shm
-pmd_pid=""
-cleanup() { [ -n "$pmd_pid" ] && kill -INT "$pmd_pid" 2>/dev/null && wait "$pmd_pid" 2>/dev/null; rm -rf "$work"; }
+agent_pid=""
+cleanup() { [ -n "$agent_pid" ] && kill -TERM "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "demo: starting the agent: dpdk-testpmd, memif server on $socket, echoing (io)"
-dpdk-testpmd --no-huge -m 1024 --no-pci --file-prefix="demo$$" --lcores=0@1,1@1 \
-  --vdev="net_memif0,role=server,socket=$socket,id=0,socket-abstract=no" -- \
-  --total-num-mbufs=16384 --no-mlockall --forward-mode=io --stats-period 5 >"$work/testpmd.log" 2>&1 &
-pmd_pid=$!
+echo "demo: starting the DMA agent on $socket (config/agent.json)"
+descsock agent --config config/agent.json --socket "$socket" >"$work/agent.log" 2>&1 &
+agent_pid=$!
 for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
-[ -S "$socket" ] || { echo "demo: testpmd did not start:"; cat "$work/testpmd.log"; exit 1; }
+[ -S "$socket" ] || { echo "demo: the agent did not start:"; cat "$work/agent.log"; exit 1; }
 
-echo "demo: tenant: dma_shmem_path $shm_dir/descsock-demo, svc_id 0"
-dotnet src/Descsock.Host/bin/Release/net10.0/descsock.dll ping --socket "$socket" --svc-id 0 \
-  --shm "$shm_dir/descsock-demo" --count 100000 "$@"
+echo "demo: tenant on svc_id 0 (echo), dma_shmem_path $shm_dir/descsock-demo"
+descsock ping --socket "$socket" --svc-id 0 --shm "$shm_dir/descsock-demo" --count 100000 "$@"
+
+kill -TERM "$agent_pid"; wait "$agent_pid" || true; agent_pid=""
+echo "demo: the agent's counters at shutdown:"
+grep -A1 "AgentStatsReporter\[2\]" "$work/agent.log" | grep "svc " | sed 's/^ */  /'

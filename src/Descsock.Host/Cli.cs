@@ -1,4 +1,5 @@
 using Descsock.Host.Ping;
+using Microsoft.Extensions.Hosting;
 namespace Descsock.Host;
 
 /// <summary>
@@ -10,6 +11,13 @@ public static class Cli
     /// <summary>Usage text.</summary>
     public const string Usage = """
         descsock — descsock tenant tools
+
+        descsock agent [--config FILE] [--socket PATH]
+            Runs the software DMA agent: listens on the master socket and serves the services
+            of the configuration (default: config/agent.json) until SIGINT/SIGTERM, logging
+            per-service counters periodically. See config/README.md for every setting.
+          --config FILE      the JSON configuration (default config/agent.json)
+          --socket PATH      overrides Agent:SocketPath
 
         descsock ping --socket PATH --svc-id N [options]
             Opens a tenant connection to the DMA agent at PATH (a file, or @name for an
@@ -38,6 +46,7 @@ public static class Cli
             return args[0] switch
             {
                 "ping" => await PingAsync(Arguments.Parse(args[1..]), stdout),
+                "agent" => await AgentAsync(args[1..]),
                 _ => throw new ArgumentException($"unknown command '{args[0]}'"),
             };
         }
@@ -52,6 +61,13 @@ public static class Cli
             stderr.WriteLine($"descsock: {e.Message}");
             return 3;
         }
+    }
+
+    private static async Task<int> AgentAsync(string[] args)
+    {
+        using var host = AgentHost.AgentCommand.Build(args);
+        await host.RunAsync();
+        return 0;
     }
 
     private static async Task<int> PingAsync(Arguments a, TextWriter stdout)

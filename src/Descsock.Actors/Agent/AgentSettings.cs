@@ -34,6 +34,9 @@ public sealed record AgentSettings
     /// <summary>Invalid frames a tenant may send before it is disconnected.</summary>
     public int MaxInvalidFrames { get; init; } = 64;
 
+    /// <summary>How often the host logs per-service counters (zero: never).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a switch remembers where a MAC address was seen.</summary>
     public TimeSpan MacAgeing { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -1,0 +1,51 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Descsock.Agent;
+using Descsock.Engine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+namespace Descsock.Host.AgentHost;
+
+/// <summary>
+/// <c>descsock agent</c>: the software DMA agent as a long-running service on
+/// Microsoft.Extensions.Hosting and Akka.Hosting. Settings come from the JSON file, then the
+/// environment (<c>DESCSOCK_Agent__SocketPath</c>), then the command line.
+/// </summary>
+public static class AgentCommand
+{
+    /// <summary>Marker for the agent actor in Akka.Hosting's registry.</summary>
+    public sealed class AgentActor;
+
+    /// <summary>Builds the host; <paramref name="args"/> are the options after <c>agent</c>.</summary>
+    public static IHost Build(string[] args)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        string config = ConfigPath(args);
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddJsonFile(Path.GetFullPath(config), optional: false)
+            .AddEnvironmentVariables("DESCSOCK_")
+            .AddCommandLine(args, new Dictionary<string, string> { ["--socket"] = "Agent:SocketPath", ["--config"] = "ConfigFile" });
+        var settings = builder.Configuration.GetSection("Agent").Get<AgentSettings>()
+            ?? throw new ArgumentException($"{config} has no \"Agent\" section");
+        if (settings.Services.Count == 0) throw new ArgumentException($"{config} configures no services");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SocketPath))!);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddAkka("descsock-agent", (akka, _) =>
+        {
+            akka.AddHocon(DescsockEngine.DefaultConfig, HoconAddMode.Prepend);
+            akka.WithActors((system, registry) => registry.Register<AgentActor>(system.ActorOf(Agent.Agent.Props(settings), "agent")));
+        });
+        builder.Services.AddHostedService<AgentStatsReporter>();
+        return builder.Build();
+    }
+
+    private static string ConfigPath(string[] args)
+    {
+        int i = Array.IndexOf(args, "--config");
+        if (i >= 0 && i + 1 < args.Length) return args[i + 1];
+        string beside = Path.Combine(AppContext.BaseDirectory, "config", "agent.json");
+        return File.Exists(beside) ? beside : "config/agent.json";
+    }
+}
