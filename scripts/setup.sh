@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent machine set-up for descsock (run as root, no sudo): the DPDK peer the tests use,
-# iproute2, and a 2 MiB hugetlbfs for dma_shmem_path. Prints what it did and, for anything it
+# iproute2 and ping (the TAP bridge test), and a 2 MiB hugetlbfs for dma_shmem_path. Prints what it did and, for anything it
 # cannot do here, why. Prerequisite: the .NET 10 SDK (`dotnet` on PATH).
 set -euo pipefail
 
@@ -16,6 +16,7 @@ need=()
 command -v dpdk-testpmd >/dev/null 2>&1 || need+=(dpdk-dev)
 have_memif || need+=(librte-net-memif23)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: error: need root to install ${need[*]}" >&2
@@ -24,9 +25,9 @@ if ((${#need[@]})); then
   say "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq dpdk-dev librte-net-memif23 iproute2 >/dev/null
+  apt-get install -y -qq "${need[@]}" >/dev/null
 else
-  say "dpdk-testpmd and the memif driver are installed"
+  say "dpdk-testpmd, the memif driver, ip and ping are installed"
 fi
 
 # Hugepages: best effort. A container may forbid it; the tests then say so and use tmpfs.

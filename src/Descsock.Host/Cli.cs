@@ -16,6 +16,7 @@ public static class Cli
             Runs the software DMA agent: listens on the master socket and serves the services
             of the configuration (default: config/agent.json) until SIGINT/SIGTERM, logging
             per-service counters periodically. See config/README.md for every setting.
+            Exits 1 if the agent cannot start (socket path in use, TAP interface refused).
           --config FILE      the JSON configuration (default config/agent.json)
           --socket PATH      overrides Agent:SocketPath
 
@@ -46,7 +47,7 @@ public static class Cli
             return args[0] switch
             {
                 "ping" => await PingAsync(Arguments.Parse(args[1..]), stdout),
-                "agent" => await AgentAsync(args[1..]),
+                "agent" => await AgentHost.AgentCommand.RunAsync(args[1..], stderr),
                 _ => throw new ArgumentException($"unknown command '{args[0]}'"),
             };
         }
@@ -61,13 +62,6 @@ public static class Cli
             stderr.WriteLine($"descsock: {e.Message}");
             return 3;
         }
-    }
-
-    private static async Task<int> AgentAsync(string[] args)
-    {
-        using var host = AgentHost.AgentCommand.Build(args);
-        await host.RunAsync();
-        return 0;
     }
 
     private static async Task<int> PingAsync(Arguments a, TextWriter stdout)

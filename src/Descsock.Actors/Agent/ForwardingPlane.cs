@@ -8,8 +8,9 @@ namespace Descsock.Agent;
 /// burst from each port and, by the port's service mode, echoes it, sinks it, or switches it
 /// (learning source MACs, unicasting to the learned port, flooding broadcast and unknown
 /// destinations to the rest of the switch group), then publishes each port's transmissions
-/// with one tail store and at most one doorbell. Ports join and leave through a command queue
-/// read between rounds; a leaving port is acknowledged only once no round can touch it again,
+/// with one tail store and at most one doorbell. TAP services exchange frames with their kernel
+/// interface (<see cref="TapBridge"/>), polled each round and slept on with the doorbells.
+/// Ports join and leave through a command queue read between rounds; a leaving port is acknowledged only once no round can touch it again,
 /// and only then may its session unmap the tenant's memory (security rule 11).
 /// </summary>
 public sealed class ForwardingPlane : IDisposable
@@ -22,12 +23,19 @@ public sealed class ForwardingPlane : IDisposable
     private readonly Dictionary<string, (List<AgentPort> Members, MacTable Table)> _groups = new();
     private readonly EventFd _wake = EventFd.Create();
     private readonly AgentSettings _settings;
+    private readonly TapBridge[] _taps;
+    private readonly Dictionary<uint, TapBridge> _tapOf = new();
     private Epoll? _epoll;
     private int _idleRounds;
     private readonly byte[] _header = new byte[14];
 
-    /// <summary>Creates an empty plane.</summary>
-    public ForwardingPlane(AgentSettings settings) => _settings = settings;
+    /// <summary>Creates a plane with no tenants; it owns <paramref name="taps"/> from now on.</summary>
+    public ForwardingPlane(AgentSettings settings, IReadOnlyList<TapBridge>? taps = null)
+    {
+        _settings = settings;
+        _taps = taps?.ToArray() ?? [];
+        foreach (var t in _taps) _tapOf.Add(t.Service.SvcId, t);
+    }
 
     /// <summary>Ports that broke the protocol too often; the plane has already detached them.</summary>
     public ConcurrentQueue<AgentPort> Offenders { get; } = new();
@@ -55,6 +63,7 @@ public sealed class ForwardingPlane : IDisposable
         if (!_commands.IsEmpty) ApplyCommands();
         int work = 0;
         long now = Environment.TickCount64;
+        for (int i = 0; i < _taps.Length; i++) work += PollTap(_taps[i]);
         for (int i = 0; i < _ports.Count; i++) work += Drain(_ports[i], now);
         for (int i = 0; i < _ports.Count; i++) _ports[i].Flush();
         for (int i = _ports.Count - 1; i >= 0; i--)
@@ -102,9 +111,20 @@ public sealed class ForwardingPlane : IDisposable
                 case ServiceMode.Switch:
                     Switch(port, segments, length, now);
                     break;
+                case ServiceMode.Tap:
+                    _tapOf[service.SvcId].Send(segments);
+                    break;
             }
         }
         port.EndReceive();
+        return frames;
+    }
+
+    private int PollTap(TapBridge tap)
+    {
+        if (tap.BrokenErrno != 0) return 0;
+        int frames = tap.Poll(Burst);
+        if (tap.BrokenErrno != 0) ForgetEpoll(); // a dead interface polls readable forever: stop watching it
         return frames;
     }
 
@@ -133,6 +153,7 @@ public sealed class ForwardingPlane : IDisposable
             if (c.Attach)
             {
                 _ports.Add(c.Port);
+                if (c.Port.Service.Mode == ServiceMode.Tap) _tapOf[c.Port.Service.SvcId].Tenant = c.Port;
                 if (c.Port.Service.Mode == ServiceMode.Switch)
                 {
                     if (!_groups.TryGetValue(c.Port.Service.Group, out var g))
@@ -146,6 +167,12 @@ public sealed class ForwardingPlane : IDisposable
                 c.Detached?.Invoke();
             }
         }
+        ForgetEpoll();
+    }
+
+    /// <summary>The set of fds to sleep on changed: build it again before the next sleep.</summary>
+    private void ForgetEpoll()
+    {
         _epoll?.Dispose();
         _epoll = null;
     }
@@ -153,14 +180,14 @@ public sealed class ForwardingPlane : IDisposable
     private void Expel(AgentPort port)
     {
         Remove(port);
-        _epoll?.Dispose();
-        _epoll = null;
+        ForgetEpoll();
         Offenders.Enqueue(port);
     }
 
     private void Remove(AgentPort port)
     {
         if (!_ports.Remove(port)) return;
+        if (port.Service.Mode == ServiceMode.Tap && _tapOf.TryGetValue(port.Service.SvcId, out var tap) && tap.Tenant == port) tap.Tenant = null;
         if (port.Service.Mode == ServiceMode.Switch && _groups.TryGetValue(port.Service.Group, out var g))
         {
             g.Members.Remove(port);
@@ -173,6 +200,8 @@ public sealed class ForwardingPlane : IDisposable
         var e = new Epoll();
         e.Add(_wake.Descriptor, 0);
         for (int i = 0; i < _ports.Count; i++) e.Add(_ports[i].ReceiveDoorbell.Descriptor, (ulong)i + 1);
+        foreach (var t in _taps)
+            if (t.BrokenErrno == 0) e.Add(t.Device.Descriptor, 0);
         return e;
     }
 
@@ -181,5 +210,6 @@ public sealed class ForwardingPlane : IDisposable
     {
         _epoll?.Dispose();
         _wake.Dispose();
+        foreach (var t in _taps) t.Dispose();
     }
 }

@@ -9,4 +9,6 @@ public enum ServiceMode
     Sink,
     /// <summary>An L2 learning switch across every tenant of the service's switch group.</summary>
     Switch,
+    /// <summary>Bridged to a Linux TAP interface, so the kernel's tools can talk to the tenant.</summary>
+    Tap,
 }

@@ -17,4 +17,10 @@ public sealed record ServiceSettings
 
     /// <summary>For <see cref="ServiceMode.Echo"/>: swap destination and source MAC on the way back.</summary>
     public bool SwapMacs { get; init; }
+
+    /// <summary>For <see cref="ServiceMode.Tap"/>: the interface name (default <c>dstap</c> and the id).</summary>
+    public string? TapName { get; init; }
+
+    /// <summary>The TAP interface name this service uses.</summary>
+    public string EffectiveTapName => string.IsNullOrEmpty(TapName) ? $"dstap{SvcId}" : TapName;
 }

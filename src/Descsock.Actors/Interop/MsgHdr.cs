@@ -20,14 +20,6 @@ internal unsafe struct MsgHdr
     public int Flags;
 }
 
-/// <summary><c>struct iovec</c>: base pointer and length.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal unsafe struct IoVec
-{
-    public void* Base;
-    public nuint Length;
-}
-
 /// <summary>
 /// <c>struct cmsghdr</c> header (16 bytes: len as size_t, level, type); the data follows at 16.
 /// One SCM_RIGHTS fd needs <see cref="SpaceForOneFd"/> bytes of control buffer.

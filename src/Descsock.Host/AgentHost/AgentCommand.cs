@@ -41,6 +41,29 @@ public static class AgentCommand
         return builder.Build();
     }
 
+    /// <summary>
+    /// Runs the agent until SIGTERM/SIGINT. Returns 0, or 1 when the agent could not start (its
+    /// socket or a TAP interface refused), after printing why to <paramref name="stderr"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stderr)
+    {
+        using var host = Build(args);
+        await host.StartAsync();
+        var agent = await host.Services.GetRequiredService<IRequiredActor<AgentActor>>().GetAsync();
+        try
+        {
+            await agent.Ask<Agent.Agent.Stats>(Agent.Agent.GetStats.Instance, TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is DescsockException or AskTimeoutException)
+        {
+            stderr.WriteLine($"descsock agent: cannot start: {e.Message}");
+            await host.StopAsync();
+            return 1;
+        }
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
+
     private static string ConfigPath(string[] args)
     {
         int i = Array.IndexOf(args, "--config");

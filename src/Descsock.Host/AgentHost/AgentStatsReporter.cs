@@ -12,6 +12,14 @@ internal sealed partial class AgentStatsReporter(IRequiredActor<AgentCommand.Age
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var actor = await agent.GetAsync(stoppingToken);
+        try
+        {
+            await actor.Ask<Agent.Agent.Stats>(Agent.Agent.GetStats.Instance, TimeSpan.FromSeconds(10), stoppingToken);
+        }
+        catch (Exception e) when (e is DescsockException or AskTimeoutException or OperationCanceledException)
+        {
+            return; // the agent did not start; AgentCommand reports why and stops the host
+        }
         LogListening(log, settings.SocketPath, settings.Services.Count);
         if (settings.StatsInterval <= TimeSpan.Zero) return;
         try
@@ -36,8 +44,9 @@ internal sealed partial class AgentStatsReporter(IRequiredActor<AgentCommand.Age
             foreach (var s in stats.Services.Values)
                 LogService(log, s.SvcId, s.Mode, s.InUse, s.FramesIn, s.BytesIn, s.FramesOut, s.BytesOut, s.DropsInvalid, s.DropsNoRoom, s.DropsSink);
         }
-        catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException or TaskCanceledException)
+        catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException or TaskCanceledException or DescsockException)
         {
+            // Not started (AgentCommand reports why) or shutting down: nothing to report.
         }
     }
 

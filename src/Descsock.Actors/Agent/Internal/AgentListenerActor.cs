@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using Akka.Event;
 using Descsock.Client;
 using Descsock.Native;
 namespace Descsock.Agent.Internal;
@@ -8,7 +9,9 @@ namespace Descsock.Agent.Internal;
 /// The agent's root: binds the master socket (mode 0660), accepts tenants on a background loop
 /// (each accept becomes a message), caps connections still in their handshake, and spawns a
 /// session per tenant and one plane actor. A session that fails is stopped alone (its PostStop
-/// releases what it holds); the plane actor is restarted and resumes the same plane.
+/// releases what it holds); the plane actor is restarted and resumes the same plane. If the
+/// agent cannot start (socket in use, TAP device refused) it serves nothing and answers
+/// <see cref="Agent.GetStats"/> with the failure, so its host can report it and exit.
 /// </summary>
 internal sealed class AgentListenerActor : ReceiveActor
 {
@@ -23,6 +26,7 @@ internal sealed class AgentListenerActor : ReceiveActor
     private ForwardingPlane? _plane;
     private IActorRef? _planeActor;
     private Task? _acceptLoop;
+    private Exception? _startFailure;
 
     public AgentListenerActor(AgentSettings settings)
     {
@@ -32,7 +36,7 @@ internal sealed class AgentListenerActor : ReceiveActor
         // Braces matter: a lambda returning bool would bind to Receive's Predicate overload.
         Receive<AgentSessionActor.Live>(_ => { _handshaking.Remove(Sender); });
         Receive<Terminated>(t => { _handshaking.Remove(t.ActorRef); });
-        Receive<Agent.GetStats>(_ => Sender.Tell(Snapshot()));
+        Receive<Agent.GetStats>(_ => Sender.Tell(_startFailure is null ? Snapshot() : new Status.Failure(_startFailure)));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -40,8 +44,23 @@ internal sealed class AgentListenerActor : ReceiveActor
 
     protected override void PreStart()
     {
+        try
+        {
+            Start();
+        }
+        catch (DescsockException e)
+        {
+            _startFailure = e;
+            Context.GetLogger().Error("descsock agent cannot start: {0}", e.Message);
+            _listener?.Dispose();
+            _listener = null;
+        }
+    }
+
+    private void Start()
+    {
+        _plane = new ForwardingPlane(_settings, CreateTaps());
         _listener = SeqPacketListener.Bind(_settings.SocketPath);
-        _plane = new ForwardingPlane(_settings);
         _planeActor = Context.ActorOf(Props.Create(() => new PlaneActor(_plane)).WithDispatcher(Sep.DispatcherId), "plane");
         var (listener, self, token) = (_listener, Self, _stop.Token);
         _acceptLoop = Task.Factory.StartNew(() =>
@@ -52,6 +71,34 @@ internal sealed class AgentListenerActor : ReceiveActor
                 if (socket is not null) self.Tell(new Accepted(socket, peer));
             }
         }, TaskCreationOptions.LongRunning);
+    }
+
+    /// <summary>One TAP interface per tap service; on any failure the ones made so far are closed.</summary>
+    private List<TapBridge> CreateTaps()
+    {
+        var taps = new List<TapBridge>();
+        try
+        {
+            foreach (var s in _settings.Services.Where(s => s.Mode == ServiceMode.Tap))
+            {
+                TapDevice device;
+                try
+                {
+                    device = TapDevice.Create(s.EffectiveTapName);
+                }
+                catch (DescsockException e)
+                {
+                    throw new DescsockException(e.Errno, $"tap service {s.SvcId}: cannot create interface {s.EffectiveTapName}", e);
+                }
+                taps.Add(new TapBridge(s, device, _counters.GetOrAdd(s.SvcId, _ => new ServiceCounters()), _settings.MaxFrame));
+            }
+            return taps;
+        }
+        catch
+        {
+            foreach (var t in taps) t.Dispose();
+            throw;
+        }
     }
 
     private void OnAccepted(Accepted a)
