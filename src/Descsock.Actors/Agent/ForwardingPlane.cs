@@ -27,6 +27,7 @@ public sealed class ForwardingPlane : IDisposable
     private readonly Dictionary<uint, TapBridge> _tapOf = new();
     private Epoll? _epoll;
     private int _idleRounds;
+    private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
     private readonly byte[] _header = new byte[14];
 
     /// <summary>Creates a plane with no tenants; it owns <paramref name="taps"/> from now on.</summary>
@@ -74,7 +75,7 @@ public sealed class ForwardingPlane : IDisposable
     /// <summary>After an empty round: spin briefly, then ask tenants for doorbells and sleep on them. True when it slept.</summary>
     public bool Idle(int maxSleepMs)
     {
-        if (++_idleRounds < SpinRounds) { Thread.SpinWait(20); return false; }
+        if (!_drowsy && ++_idleRounds < SpinRounds) { Thread.SpinWait(20); return false; }
         _idleRounds = 0;
         foreach (var p in _ports) p.WantInterrupts(true);
         Interlocked.MemoryBarrier(); // flags visible before we look at the rings again
@@ -84,13 +85,18 @@ public sealed class ForwardingPlane : IDisposable
             _epoll.Wait(maxSleepMs);
             foreach (var p in _ports) p.ReceiveDoorbell.Drain();
             _wake.Drain();
+            _drowsy = true;
         }
         foreach (var p in _ports) p.WantInterrupts(false);
         return true;
     }
 
     /// <summary>Resets the idle spin after useful work.</summary>
-    public void Worked() => _idleRounds = 0;
+    public void Worked()
+    {
+        _idleRounds = 0;
+        _drowsy = false;
+    }
 
     private int Drain(AgentPort port, long now)
     {

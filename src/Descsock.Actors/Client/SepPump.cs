@@ -18,6 +18,7 @@ public sealed class SepPump : IDisposable
     private readonly EndpointSignal _writable;
     private readonly Epoll _epoll = new();
     private int _idleRounds;
+    private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
 
     /// <summary>Spins this many empty rounds before sleeping.</summary>
     public const int SpinRounds = 2000;
@@ -56,7 +57,7 @@ public sealed class SepPump : IDisposable
     /// <summary>Called after an empty round: spins, then sleeps on the doorbells.</summary>
     public void Idle()
     {
-        if (++_idleRounds < SpinRounds)
+        if (!_drowsy && ++_idleRounds < SpinRounds)
         {
             Thread.SpinWait(20);
             return;
@@ -73,13 +74,18 @@ public sealed class SepPump : IDisposable
             _epoll.Wait(_writable.HasWaiters ? 1 : SleepMilliseconds);
             _resources.ReceiveDoorbell.Drain();
             _resources.WorkerWake.Drain();
+            _drowsy = true;
         }
         rx.WorkerWantsBuffers = false;
         Volatile.Write(ref flags, RingLayout.FlagMaskInterrupt); // back to polling
     }
 
     /// <summary>Resets the spin counter after useful work.</summary>
-    public void Worked() => _idleRounds = 0;
+    public void Worked()
+    {
+        _idleRounds = 0;
+        _drowsy = false;
+    }
 
     /// <inheritdoc />
     public void Dispose() => _epoll.Dispose();
