@@ -62,7 +62,7 @@ public static class AgentHandshake
         MemifCodec.TryRead(msg, out InitMessage init);
         if (init.Version != MemifMessageLayout.ProtocolVersion) Refuse(c, "Incompatible memif version");
         if (init.Mode != MemifMessageLayout.ModeEthernet) Refuse(c, "Only ethernet mode supported");
-        var service = registry.TryReserve(init.Id, init.Secret, out string refusal);
+        var service = registry.TryReserve(init.Id, init.Secret, c.Peer, out string refusal);
         if (service is null) Refuse(c, refusal);
         c.Service = service;
         c.Name = init.Name;

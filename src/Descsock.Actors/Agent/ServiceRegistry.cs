@@ -1,4 +1,5 @@
 using Descsock.Interop;
+using Descsock.Native;
 using Descsock.Wire;
 namespace Descsock.Agent;
 
@@ -23,13 +24,14 @@ public sealed class ServiceRegistry
     }
 
     /// <summary>
-    /// Reserves <paramref name="svcId"/> for a tenant presenting <paramref name="secret"/>; null
-    /// with the refusal reason (the DISCONNECT text) otherwise.
+    /// Reserves <paramref name="svcId"/> for a tenant <paramref name="peer"/> presenting
+    /// <paramref name="secret"/>; null with the refusal reason (the DISCONNECT text) otherwise.
     /// </summary>
-    public ServiceSettings? TryReserve(uint svcId, in MemifSecret secret, out string refusal)
+    public ServiceSettings? TryReserve(uint svcId, in MemifSecret secret, PeerCredentials peer, out string refusal)
     {
         refusal = "";
         if (!_services.TryGetValue(svcId, out var s)) { refusal = "unknown service id"; return null; }
+        if (!s.Settings.Admits(peer.Uid, peer.Gid)) { refusal = $"Permission denied to uid {peer.Uid} gid {peer.Gid}"; return null; }
         if (!s.Secret.IsEmpty && secret.IsEmpty) { refusal = "Secret required"; return null; }
         // As DPDK: the secret is checked only when the service has one.
         if (!s.Secret.IsEmpty && !s.Secret.EqualsConstantTime(secret)) { refusal = "Incorrect secret"; return null; }

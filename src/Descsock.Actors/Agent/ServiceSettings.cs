@@ -18,6 +18,19 @@ public sealed record ServiceSettings
     /// <summary>For <see cref="ServiceMode.Echo"/>: swap destination and source MAC on the way back.</summary>
     public bool SwapMacs { get; init; }
 
+    /// <summary>
+    /// If set, only peers whose uid (as the kernel reports it, SO_PEERCRED) is listed may register;
+    /// with <see cref="AllowedGids"/> too, a peer listed in either is admitted.
+    /// </summary>
+    public IReadOnlyList<uint>? AllowedUids { get; init; }
+
+    /// <summary>If set, only peers whose primary gid is listed may register (see <see cref="AllowedUids"/>).</summary>
+    public IReadOnlyList<uint>? AllowedGids { get; init; }
+
+    /// <summary>True when the allow-lists admit a peer with <paramref name="uid"/> and <paramref name="gid"/>.</summary>
+    public bool Admits(uint uid, uint gid) =>
+        (AllowedUids is null && AllowedGids is null) || (AllowedUids?.Contains(uid) ?? false) || (AllowedGids?.Contains(gid) ?? false);
+
     /// <summary>For <see cref="ServiceMode.Tap"/>: the interface name (default <c>dstap</c> and the id).</summary>
     public string? TapName { get; init; }
 

@@ -68,6 +68,28 @@ public class AgentServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Allow_lists_admit_only_the_listed_peer_uids_and_gids()
+    {
+        uint uid = Descsock.Interop.Libc.GetEuid(), other = uid + 4242;
+        await using var agent = await AgentFixture.StartAsync(
+            new ServiceSettings { SvcId = 8, AllowedUids = [other] },
+            new ServiceSettings { SvcId = 9, AllowedUids = [other], AllowedGids = [EffectiveGid()] },
+            new ServiceSettings { SvcId = 10, AllowedUids = [uid] });
+        var refused = Assert.Throws<DescsockException>(() => DescsockSocket.Open(agent.Spec(8)));
+        Assert.Equal(Errno.EACCES, refused.Errno);
+        Assert.Contains($"uid {uid}", refused.Message);
+        Assert.False((await agent.StatsAsync()).Services[8u].InUse, "a refused peer must not hold the id");
+        using var byGid = DescsockSocket.Open(agent.Spec(9));
+        using var byUid = DescsockSocket.Open(agent.Spec(10));
+        Assert.True(Pinger.Run(byUid, new PingOptions { Spec = byUid.Spec, Count = 1000 }).Success);
+    }
+
+    /// <summary>Our effective gid, from /proc (the "Gid:" line lists real, effective, saved, fs).</summary>
+    private static uint EffectiveGid() =>
+        uint.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("Gid:", StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task A_closed_tenants_service_id_is_free_again_within_a_second()
     {
         await using var agent = await AgentFixture.StartAsync(new ServiceSettings { SvcId = 7, Mode = ServiceMode.Echo });
