@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job, on defaults: the software DMA agent (`descsock agent`, shipped configuration
 # config/agent.json) and a C# tenant exchanging 100,000 self-checking frames through its echo
-# service (svc_id 0), then the agent's final per-service counters.
+# service (svc_id 0), then the agent's per-service counters (`descsock stats`).
 # Extra arguments go to `descsock ping` (e.g. --count 1000000 --max-size 9004).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,8 @@ for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 echo "demo: tenant on svc_id 0 (echo), dma_shmem_path $shm_dir/descsock-demo"
 descsock ping --socket "$socket" --svc-id 0 --shm "$shm_dir/descsock-demo" --count 100000 "$@"
 
+echo "demo: the agent's counters (descsock stats, from its stats socket $socket.stats):"
+descsock stats --socket "$socket" | sed 's/^/  /'
+
+echo "demo: stopping the agent (SIGTERM)"
 kill -TERM "$agent_pid"; wait "$agent_pid" || true; agent_pid=""
-echo "demo: the agent's counters at shutdown:"
-grep -A1 "AgentStatsReporter\[2\]" "$work/agent.log" | grep "svc " | sed 's/^ */  /'

@@ -1,18 +1,26 @@
 using System.Globalization;
 namespace Descsock.Host;
 
-/// <summary>A small <c>--name value</c> parser with errors that say which option is wrong.</summary>
+/// <summary>
+/// A small <c>--name value</c> parser with errors that say which option is wrong; the names in
+/// <c>flags</c> stand alone (<c>--json</c>).
+/// </summary>
 internal sealed class Arguments
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    public static Arguments Parse(string[] args)
+    public static Arguments Parse(string[] args, params string[] flags)
     {
         var a = new Arguments();
         for (int i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+            if (flags.Contains(args[i]))
+            {
+                a._values[args[i]] = "";
+                continue;
+            }
             if (i + 1 >= args.Length) throw new ArgumentException($"option {args[i]} needs a value");
             a._values[args[i]] = args[++i];
         }
@@ -26,6 +34,8 @@ internal sealed class Arguments
         _used.Add(name);
         return _values.TryGetValue(name, out var v) ? v : null;
     }
+
+    public bool Flag(string name) => Optional(name) is not null;
 
     public long Long(string name, long? fallback)
     {

@@ -1,4 +1,6 @@
+using Descsock.Agent;
 using Descsock.Host.Ping;
+using Descsock.Host.Stats;
 using Microsoft.Extensions.Hosting;
 namespace Descsock.Host;
 
@@ -19,6 +21,14 @@ public static class Cli
             Exits 1 if the agent cannot start (socket path in use, TAP interface refused).
           --config FILE      the JSON configuration (default config/agent.json)
           --socket PATH      overrides Agent:SocketPath
+
+        descsock stats --socket PATH [--json]
+            Prints a running agent's per-service counters: svc_id, mode, state (in-use or
+            idle), frames and bytes in and out, drops (invalid, no room, sink). Reads them from
+            the agent's stats socket, PATH.stats unless Agent:StatsSocketPath says otherwise.
+          --socket PATH        the agent's master socket
+          --stats-socket PATH  the stats socket itself (instead of --socket)
+          --json               print the agent's JSON document as it is
 
         descsock ping --socket PATH --svc-id N [options]
             Opens a tenant connection to the DMA agent at PATH (a file, or @name for an
@@ -48,6 +58,7 @@ public static class Cli
             {
                 "ping" => await PingAsync(Arguments.Parse(args[1..]), stdout),
                 "agent" => await AgentHost.AgentCommand.RunAsync(args[1..], stderr),
+                "stats" => await StatsAsync(Arguments.Parse(args[1..], "--json"), stdout),
                 _ => throw new ArgumentException($"unknown command '{args[0]}'"),
             };
         }
@@ -62,6 +73,20 @@ public static class Cli
             stderr.WriteLine($"descsock: {e.Message}");
             return 3;
         }
+    }
+
+    private static async Task<int> StatsAsync(Arguments a, TextWriter stdout)
+    {
+        string? master = a.Optional("--socket");
+        string path = a.Optional("--stats-socket")
+            ?? (master is null ? throw new ArgumentException("option --socket (or --stats-socket) is required") : master + AgentSettings.StatsSuffix);
+        bool json = a.Flag("--json");
+        a.RejectUnknown();
+        string answer = await StatsClient.FetchAsync(path, TimeSpan.FromSeconds(5));
+        var document = StatsDocument.Parse(answer, path); // checked even for --json: garbage is an error, not output
+        if (json) stdout.WriteLine(answer.TrimEnd());
+        else StatsTable.Write(document, stdout);
+        return 0;
     }
 
     private static async Task<int> PingAsync(Arguments a, TextWriter stdout)

@@ -6,6 +6,21 @@ public sealed record AgentSettings
     /// <summary>The master socket file tenants connect to (mode 0660).</summary>
     public string SocketPath { get; init; } = "/run/descsock/agent.sock";
 
+    /// <summary>
+    /// The stream socket file the host serves per-service counters on (<c>descsock stats</c>);
+    /// null means <see cref="SocketPath"/> followed by <see cref="StatsSuffix"/>.
+    /// </summary>
+    public string? StatsSocketPath { get; init; }
+
+    /// <summary>What the stats socket's name adds to the master socket's when none is configured.</summary>
+    public const string StatsSuffix = ".stats";
+
+    /// <summary>
+    /// The stats socket actually used. A method, not a property, so that configuration binding
+    /// leaves it alone.
+    /// </summary>
+    public string ResolveStatsSocketPath() => string.IsNullOrEmpty(StatsSocketPath) ? SocketPath + StatsSuffix : StatsSocketPath;
+
     /// <summary>The services offered.</summary>
     public IReadOnlyList<ServiceSettings> Services { get; init; } = [];
 

@@ -38,6 +38,7 @@ public static class AgentCommand
             akka.WithActors((system, registry) => registry.Register<AgentActor>(system.ActorOf(Agent.Agent.Props(settings), "agent")));
         });
         builder.Services.AddHostedService<AgentStatsReporter>();
+        builder.Services.AddHostedService<AgentStatsServer>();
         return builder.Build();
     }
 

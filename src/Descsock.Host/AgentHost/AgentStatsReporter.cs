@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Descsock.Agent;
+using Descsock.Host.Stats;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 namespace Descsock.Host.AgentHost;
@@ -42,7 +43,7 @@ internal sealed partial class AgentStatsReporter(IRequiredActor<AgentCommand.Age
         {
             var stats = await actor.Ask<Agent.Agent.Stats>(Agent.Agent.GetStats.Instance, TimeSpan.FromSeconds(2));
             foreach (var s in stats.Services.Values)
-                LogService(log, s.SvcId, s.Mode, s.InUse, s.FramesIn, s.BytesIn, s.FramesOut, s.BytesOut, s.DropsInvalid, s.DropsNoRoom, s.DropsSink);
+                LogService(log, s.SvcId, StatsDocument.ModeName(s.Mode), StatsDocument.StateName(s.InUse), s.FramesIn, s.BytesIn, s.FramesOut, s.BytesOut, s.DropsInvalid, s.DropsNoRoom, s.DropsSink);
         }
         catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException or TaskCanceledException or DescsockException)
         {
@@ -54,7 +55,7 @@ internal sealed partial class AgentStatsReporter(IRequiredActor<AgentCommand.Age
     private static partial void LogListening(ILogger log, string socket, int count);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
-        Message = "svc {SvcId} ({Mode}, {InUse}): in {FramesIn} frames / {BytesIn} B, out {FramesOut} frames / {BytesOut} B, drops invalid {Invalid} no-room {NoRoom} sink {Sink}")]
-    private static partial void LogService(ILogger log, uint svcId, ServiceMode mode, bool inUse, long framesIn, long bytesIn,
+        Message = "svc {SvcId} {Mode} {State}: in {FramesIn} frames / {BytesIn} B, out {FramesOut} frames / {BytesOut} B, drops invalid {Invalid} no-room {NoRoom} sink {Sink}")]
+    private static partial void LogService(ILogger log, uint svcId, string mode, string state, long framesIn, long bytesIn,
         long framesOut, long bytesOut, long invalid, long noRoom, long sink);
 }

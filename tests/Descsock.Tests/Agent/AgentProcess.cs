@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+namespace Descsock.Tests.Agent;
+
+/// <summary>
+/// The real <c>descsock agent</c> as a child process (<c>dotnet descsock.dll agent</c>), with its
+/// configuration and sockets in a fresh temporary directory, and the <c>descsock</c> command to
+/// run against it. Stopped with SIGTERM, as a service manager would.
+/// </summary>
+public sealed class AgentProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AgentProcess(Process process, string directory, string socket, string statsSocket)
+    {
+        _process = process;
+        Directory = directory;
+        SocketPath = socket;
+        StatsSocketPath = statsSocket;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The descsock executable, copied beside the tests by the project reference.</summary>
+    public static string DescsockDll => Path.Combine(AppContext.BaseDirectory, "descsock.dll");
+
+    public string Directory { get; }
+    public string SocketPath { get; }
+    public string StatsSocketPath { get; }
+
+    /// <summary>What the agent printed so far (its log), for failure messages.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>
+    /// Starts an agent on <c>DIR/agent.sock</c> with <paramref name="services"/>, its stats socket
+    /// at <c>DIR/</c><paramref name="statsSocketName"/> if given (else the default beside the master
+    /// socket); <paramref name="prepare"/> sees the stats socket path first. Returns once the stats
+    /// socket answers (the last thing the agent sets up). Counters are logged every second.
+    /// </summary>
+    public static async Task<AgentProcess> StartAsync(object[] services, string? statsSocketName = null, Action<string>? prepare = null)
+    {
+        string dir = System.IO.Directory.CreateTempSubdirectory("dsp-").FullName;
+        string socket = Path.Combine(dir, "agent.sock");
+        string stats = statsSocketName is null ? socket + ".stats" : Path.Combine(dir, statsSocketName);
+        var agent = new Dictionary<string, object> { ["Services"] = services, ["StatsInterval"] = "00:00:01" };
+        if (statsSocketName is not null) agent["StatsSocketPath"] = stats;
+        string config = Path.Combine(dir, "agent.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Agent = agent }));
+        prepare?.Invoke(stats);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { DescsockDll, "agent", "--config", config, "--socket", socket }) psi.ArgumentList.Add(a);
+        var p = new AgentProcess(Process.Start(psi)!, dir, socket, stats);
+        for (var clock = Stopwatch.StartNew(); !p._process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(50))
+            if (await Answers(stats)) return p;
+        await p.DisposeAsync();
+        Assert.Fail($"the agent's stats socket {stats} never answered:\n{p.Output}");
+        return p;
+    }
+
+    /// <summary>Whether a stats socket accepts a connection (a stale file refuses it).</summary>
+    private static async Task<bool> Answers(string path)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await probe.ConnectAsync(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits up to 10 s for the agent's log to contain <paramref name="text"/>.</summary>
+    public async Task<bool> LogsAsync(string text)
+    {
+        for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(50))
+            if (Output.Contains(text, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    /// <summary>Sends SIGTERM and waits for the agent to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            await kill.WaitForExitAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Runs <c>descsock ARGS</c> as a process: exit code, stdout, stderr.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunDescsockAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(DescsockDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(deadline.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
