@@ -40,6 +40,9 @@ public sealed class DescsockSocket : IDisposable, IAsyncDisposable
     /// <summary>The supervisor actor that owns this connection (for actor-based users and diagnostics).</summary>
     public IActorRef Supervisor => _handle.Supervisor;
 
+    /// <summary>The data-path endpoint and, through it, the rings (for tests that play a hostile tenant).</summary>
+    internal TenantEndpoint Endpoint => _handle.Endpoint;
+
     /// <summary>Counters of what went through this socket.</summary>
     public DescsockStatistics Statistics => DescsockStatistics.From(_handle.Endpoint);
 

@@ -133,7 +133,12 @@ public sealed unsafe class AgentPort
     {
         ushort head = Volatile.Read(ref _m2s.Head); // acquire: the tenant's posted descriptors are visible
         int posted = (ushort)(head - _m2sTail);
-        if (posted > _m2s.Size) { Violation($"M2S head moved {posted} slots on a {_m2s.Size}-slot ring"); return false; }
+        if (posted > _m2s.Size)
+        {
+            Counters.DropsInvalid++; // the frame is lost to the tenant's bad index: count it, or In ≠ Out + Drops
+            Violation($"M2S head moved {posted} slots on a {_m2s.Size}-slot ring");
+            return false;
+        }
         // Pass 1: copy and check every posted buffer the frame needs; nothing is written unless all fit.
         Span<Segment> targets = _targets.AsSpan(0, Math.Min(posted, MaxSegments)); // a field: no per-frame zeroing
         int needed = 0;

@@ -17,11 +17,14 @@ public sealed class AgentFixture : IAsyncDisposable
     public IActorRef AgentRef { get; }
     public string SocketPath { get; }
 
-    public static async Task<AgentFixture> StartAsync(params ServiceSettings[] services)
+    public static Task<AgentFixture> StartAsync(params ServiceSettings[] services) => StartAsync(new AgentSettings(), services);
+
+    /// <summary>Starts an agent with <paramref name="settings"/> (its socket path and services are replaced).</summary>
+    public static async Task<AgentFixture> StartAsync(AgentSettings settings, params ServiceSettings[] services)
     {
         string socket = Path.Combine(Path.GetTempPath(), $"dsa-{Guid.NewGuid():N}.sock");
         var system = ActorSystem.Create("agent", DescsockEngine.DefaultConfig);
-        var agent = system.ActorOf(Descsock.Agent.Agent.Props(new AgentSettings { SocketPath = socket, Services = services }), "agent");
+        var agent = system.ActorOf(Descsock.Agent.Agent.Props(settings with { SocketPath = socket, Services = services }), "agent");
         for (int i = 0; i < 100 && !File.Exists(socket); i++) await Task.Delay(20);
         Assert.True(File.Exists(socket), "the agent did not create its socket");
         return new AgentFixture(system, agent, socket);

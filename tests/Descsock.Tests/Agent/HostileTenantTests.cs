@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using Descsock.Agent;
+using Descsock.Host.Ping;
+using Descsock.Interop;
+using Descsock.Rings;
+using Descsock.Wire;
+using Xunit.Abstractions;
+namespace Descsock.Tests.Agent;
+
+/// <summary>
+/// Nothing from a tenant is trusted (security rules 7 and 8): a hostile tenant writes bad
+/// descriptors and indices straight into its rings, against the real agent over real shared
+/// memory. Each bad descriptor is dropped and counted, the agent keeps serving, and a tenant
+/// that keeps at it is disconnected with a reason.
+/// </summary>
+[Collection("testpmd")]
+public class HostileTenantTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
+
+    private static (long In, long Out, long Invalid, long NoRoom, long Sink) Counts(Descsock.Agent.Agent.ServiceStats s) =>
+        (s.FramesIn, s.FramesOut, s.DropsInvalid, s.DropsNoRoom, s.DropsSink);
+
+    private static Task<AgentFixture> EchoAgentAsync(params uint[] ids) =>
+        AgentFixture.StartAsync(ids.Select(id => new ServiceSettings { SvcId = id, Mode = ServiceMode.Echo }).ToArray());
+
+    [Fact]
+    public async Task Hostile_descriptor_naming_a_region_that_does_not_exist_is_dropped_and_counted_and_the_tenant_stays_served()
+    {
+        await using var agent = await EchoAgentAsync(1);
+        using var hostile = await HostileTenant.OpenAsync(agent, 1);
+
+        var good = hostile.StageFrame(0, 99);
+        hostile.Transmit(good with { Region = 1 }); // only region 0 was added
+        hostile.Transmit(good with { Region = ushort.MaxValue });
+        var s = await agent.WaitForAsync(1, s => s.DropsInvalid >= 2);
+        Assert.Equal((0L, 0L, 2L, 0L, 0L), Counts(s));
+        Assert.Equal(2, hostile.S2MTail); // both slots consumed and handed back
+        Assert.Null(hostile.TryReceive(Quiet)); // nothing was forwarded for them
+
+        hostile.SendFrame(7);
+        hostile.ExpectFrame(7);
+        Assert.False(hostile.Disconnected);
+        Assert.Equal((1L, 1L, 2L, 0L, 0L), Counts((await agent.StatsAsync()).Services[1u]));
+    }
+
+    [Fact]
+    public async Task Hostile_descriptor_reaching_past_the_region_end_is_dropped_and_counted_even_where_a_32_bit_sum_would_wrap()
+    {
+        await using var agent = await EchoAgentAsync(2);
+        using var hostile = await HostileTenant.OpenAsync(agent, 2);
+        ulong size = hostile.RegionSize;
+        Assert.True(size < 0xFFFF_0000, "the wrap cases below assume a region far smaller than 4 GiB");
+
+        hostile.Transmit(new RingDescriptor { Offset = (uint)(size - 10), Length = 64 });   // straddles the end
+        hostile.Transmit(new RingDescriptor { Offset = (uint)size, Length = 64 });         // starts at the end
+        hostile.Transmit(new RingDescriptor { Offset = 0xFFFF_FFF0, Length = 0x20 });      // 32-bit sum wraps to 0x10
+        hostile.Transmit(new RingDescriptor { Offset = 0x40, Length = 0xFFFF_FFF0 });      // 32-bit sum wraps to 0x30
+        hostile.Transmit(new RingDescriptor { Offset = 0, Length = uint.MaxValue });
+        var s = await agent.WaitForAsync(2, s => s.DropsInvalid >= 5);
+        Assert.Equal((0L, 0L, 5L, 0L, 0L), Counts(s));
+        Assert.Null(hostile.TryReceive(Quiet));
+
+        // The last 64 bytes of the region are a legal buffer (no off-by-one the other way).
+        hostile.Transmit(hostile.StageFrameAt(size - 64, 11));
+        hostile.ExpectFrame(11);
+        hostile.SendFrame(12);
+        hostile.ExpectFrame(12);
+        Assert.False(hostile.Disconnected);
+        Assert.Equal((2L, 2L, 5L, 0L, 0L), Counts((await agent.StatsAsync()).Services[2u]));
+    }
+
+    [Fact]
+    public async Task Hostile_zero_length_descriptor_is_dropped_and_counted_and_so_is_a_chain_that_ends_in_one()
+    {
+        await using var agent = await EchoAgentAsync(3);
+        using var hostile = await HostileTenant.OpenAsync(agent, 3);
+
+        hostile.Transmit(hostile.StageFrame(0, 1) with { Length = 0 });
+        // A valid first segment must not be forwarded on its own when the chain it starts is bad.
+        hostile.Put(hostile.StageFrame(1, 2) with { Flags = DescriptorLayout.FlagNext });
+        hostile.Put(hostile.StageFrame(2, 3) with { Length = 0 });
+        hostile.Publish();
+        var s = await agent.WaitForAsync(3, s => s.DropsInvalid >= 2);
+        Assert.Equal((0L, 0L, 2L, 0L, 0L), Counts(s));
+        Assert.Equal(3, hostile.S2MTail);
+        Assert.Null(hostile.TryReceive(Quiet));
+
+        hostile.SendFrame(4);
+        hostile.ExpectFrame(4);
+        Assert.Equal((1L, 1L, 2L, 0L, 0L), Counts((await agent.StatsAsync()).Services[3u]));
+    }
+
+    [Fact]
+    public async Task Hostile_tenant_exceeding_MaxInvalidFrames_is_disconnected_with_a_reason_and_its_id_is_free_again()
+    {
+        const int max = 4;
+        await using var agent = await AgentFixture.StartAsync(new AgentSettings { MaxInvalidFrames = max },
+            new ServiceSettings { SvcId = 4, Mode = ServiceMode.Echo });
+        using var hostile = await HostileTenant.OpenAsync(agent, 4);
+        var bad = hostile.StageFrame(0, 0) with { Region = 9 };
+
+        // Exactly the allowance: dropped and counted, but still connected and served.
+        for (int i = 0; i < max; i++) hostile.Put(bad);
+        hostile.Publish();
+        await agent.WaitForAsync(4, s => s.DropsInvalid >= max);
+        await Task.Delay(Quiet);
+        Assert.False(hostile.Disconnected, "disconnected at the allowance, not beyond it");
+        hostile.SendFrame(1);
+        hostile.ExpectFrame(1);
+
+        // One more: out.
+        hostile.Transmit(bad);
+        Assert.True(await hostile.WaitForDisconnectAsync(TimeSpan.FromSeconds(2)), "the tenant was not disconnected");
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(DescsockPollEvents.Err, hostile.Socket.Poll(DescsockPollEvents.In | DescsockPollEvents.Out));
+        var e = Assert.Throws<DescsockException>(() => hostile.Socket.Recv(new byte[2048]));
+        output.WriteLine(e.Message);
+        Assert.Equal(Errno.ECONNRESET, e.Errno);
+        Assert.Contains("protocol violation", e.Message);
+        Assert.Contains("region 9", e.Message);
+
+        while ((await agent.StatsAsync()).Services[4u].InUse && clock.ElapsedMilliseconds < 2000) await Task.Delay(10);
+        Assert.True(clock.ElapsedMilliseconds < 1000, $"svc_id 4 was freed only after {clock.ElapsedMilliseconds} ms");
+        Assert.Equal((1L, 1L, max + 1L, 0L, 0L), Counts((await agent.StatsAsync()).Services[4u]));
+
+        using var next = DescsockSocket.Open(agent.Spec(4));
+        var r = Pinger.Run(next, new PingOptions { Spec = next.Spec, Count = 2000 });
+        Assert.True(r.Success, r.ToString());
+        var s = await agent.WaitForAsync(4, s => s.FramesOut == 2001);
+        Assert.Equal((2001L, 2001L, max + 1L, 0L, 0L), Counts(s));
+    }
+
+    [Theory]
+    [InlineData(1025)]  // one more than the 1024-slot ring
+    [InlineData(32768)]
+    [InlineData(65535)] // one behind the agent's cursor, in 16-bit arithmetic
+    public async Task Hostile_S2M_head_more_than_a_ring_ahead_is_a_violation_nothing_is_read_and_it_ends_in_a_disconnect(int jump)
+    {
+        await using var agent = await EchoAgentAsync(5, 6);
+        using var hostile = await HostileTenant.OpenAsync(agent, 5);
+        Assert.Equal(1024, hostile.RingSize);
+        // Every slot holds a valid frame: any frame the agent took would show in its counters.
+        for (int i = 0; i < hostile.RingSize; i++) hostile.WriteS2M(i, hostile.StageFrame(i, (ulong)i));
+
+        hostile.SetS2MHead((ushort)(hostile.S2MTail + jump));
+        // The head stays impossible, so each round counts it again and the allowance runs out.
+        Assert.True(await hostile.WaitForDisconnectAsync(TimeSpan.FromSeconds(2)), "the tenant was not disconnected");
+        var e = Assert.Throws<DescsockException>(() => hostile.Socket.Recv(new byte[2048]));
+        output.WriteLine(e.Message);
+        Assert.Contains("protocol violation", e.Message);
+        Assert.Contains("S2M head", e.Message);
+        var s = await agent.WaitForAsync(5, s => !s.InUse);
+        Assert.False(s.InUse);
+        Assert.Equal((0L, 0L, 0L, 0L, 0L), Counts(s)); // nothing read, and a bad index is no frame
+
+        using var other = DescsockSocket.Open(agent.Spec(6));
+        Assert.True(Pinger.Run(other, new PingOptions { Spec = other.Spec, Count = 1000 }).Success);
+        using var again = DescsockSocket.Open(agent.Spec(5));
+        Assert.True(Pinger.Run(again, new PingOptions { Spec = again.Spec, Count = 1000 }).Success);
+    }
+
+    [Theory]
+    [InlineData(1, false, 65536L, 2048u)]                 // a region that does not exist
+    [InlineData(0, true, -16L, 2048u)]                    // straddles the region end
+    [InlineData(0, true, 0L, 64u)]                        // starts at the region end
+    [InlineData(0, false, 0xFFFF_FF00L, 0x200u)]          // 32-bit sum wraps to 0x100
+    [InlineData(0, false, 0x1_0000L, 0u)]                 // zero length
+    public async Task Hostile_posted_M2S_buffer_outside_the_region_drops_the_frame_counts_it_and_writes_nothing(
+        int region, bool fromEnd, long offset, uint length)
+    {
+        await using var agent = await EchoAgentAsync(7);
+        using var hostile = await HostileTenant.OpenAsync(agent, 7);
+        hostile.Region(hostile.RegionSize - 64, 64).Fill(0xA5); // a canary in the region's last bytes
+        var bad = new RingDescriptor
+        {
+            Region = (ushort)region,
+            Offset = (uint)(fromEnd ? (long)hostile.RegionSize + offset : offset),
+            Length = length,
+        };
+        ref var posted = ref hostile.NextPostedM2S;
+        var original = posted;
+        posted = bad;
+        ushort tail = hostile.M2STail;
+
+        hostile.SendFrame(0);
+        var s = await agent.WaitForAsync(7, s => s.DropsInvalid >= 1);
+        Assert.Equal((1L, 0L, 1L, 0L, 0L), Counts(s));
+        Assert.Null(hostile.TryReceive(Quiet));
+        Assert.Equal(tail, hostile.M2STail); // the refused slot was not handed back
+        Assert.Equal(bad, hostile.NextPostedM2S); // neither length nor flags were written into it
+        Assert.True(hostile.Region(hostile.RegionSize - 64, 64).IndexOfAnyExcept((byte)0xA5) < 0, "bytes at the region end were overwritten");
+
+        hostile.NextPostedM2S = original;
+        hostile.SendFrame(1);
+        hostile.ExpectFrame(1);
+        Assert.False(hostile.Disconnected);
+        Assert.Equal((2L, 1L, 1L, 0L, 0L), Counts((await agent.StatsAsync()).Services[7u]));
+    }
+
+    [Fact]
+    public async Task Hostile_M2S_head_more_than_a_ring_ahead_drops_the_frame_and_counts_it()
+    {
+        await using var agent = await EchoAgentAsync(8);
+        using var hostile = await HostileTenant.OpenAsync(agent, 8);
+        ushort head = hostile.M2SHead;
+        hostile.M2SHead = (ushort)(hostile.M2STail + hostile.RingSize + 1);
+
+        hostile.SendFrame(0);
+        var s = await agent.WaitForAsync(8, s => s.FramesIn + s.DropsInvalid >= 2);
+        Assert.Equal((1L, 0L, 1L, 0L, 0L), Counts(s)); // every frame in is out or counted as dropped
+        Assert.Null(hostile.TryReceive(Quiet));
+
+        hostile.M2SHead = head;
+        hostile.SendFrame(1);
+        hostile.ExpectFrame(1);
+        Assert.Equal((2L, 1L, 1L, 0L, 0L), Counts((await agent.StatsAsync()).Services[8u]));
+    }
+
+    [Fact]
+    public async Task Hostile_tenant_is_dropped_and_expelled_while_a_well_behaved_tenant_keeps_exchanging_every_frame()
+    {
+        await using var agent = await EchoAgentAsync(9, 10);
+        using var polite = DescsockSocket.Open(agent.Spec(10));
+        using var stop = new CancellationTokenSource();
+        var loop = new EchoLoop(polite);
+        var running = Task.Run(() => loop.Run(stop.Token));
+        await loop.WaitForAsync(1000);
+
+        using (var hostile = await HostileTenant.OpenAsync(agent, 9))
+        {
+            ulong seq = 0;
+            for (int round = 0; round < 10; round++)
+            {
+                hostile.Transmit(hostile.StageFrame(0, 0) with { Region = 3 });
+                hostile.Transmit(new RingDescriptor { Offset = 0xFFFF_FFF0, Length = 0x20 });
+                hostile.Transmit(hostile.StageFrame(0, 0) with { Length = 0 });
+                hostile.SendFrame(seq);
+                hostile.ExpectFrame(seq++);
+            }
+            await hostile.WaitForQuietM2SAsync();
+            var original = hostile.NextPostedM2S;
+            hostile.NextPostedM2S = original with { Offset = (uint)hostile.RegionSize };
+            hostile.SendFrame(seq++);
+            await agent.WaitForAsync(9, s => s.DropsInvalid >= 31);
+            hostile.NextPostedM2S = original;
+            hostile.SendFrame(seq);
+            hostile.ExpectFrame(seq);
+            Assert.Equal((12L, 11L, 31L, 0L, 0L), Counts((await agent.StatsAsync()).Services[9u]));
+
+            hostile.SetS2MHead((ushort)(hostile.S2MTail + 40000));
+            Assert.True(await hostile.WaitForDisconnectAsync(TimeSpan.FromSeconds(2)), "the hostile tenant was not disconnected");
+        }
+        long before = loop.Received;
+        await loop.WaitForAsync(before + 1000); // still served after the expulsion
+        stop.Cancel();
+        var (sent, received, error) = await running;
+        output.WriteLine($"well-behaved tenant: {sent} sent, {received} received");
+        Assert.Null(error);
+        Assert.Equal(sent, received);
+        var s = await agent.WaitForAsync(10, s => s.FramesOut == sent);
+        Assert.Equal((sent, sent, 0L, 0L, 0L), Counts(s));
+    }
+
+    /// <summary>A well-behaved tenant: keeps a window of self-checking frames in flight and checks each one comes back in order.</summary>
+    private sealed class EchoLoop(DescsockSocket socket)
+    {
+        private long _received;
+
+        public long Received => Interlocked.Read(ref _received);
+
+        public async Task WaitForAsync(long frames)
+        {
+            for (int i = 0; i < 1000 && Received < frames; i++) await Task.Delay(10);
+            Assert.True(Received >= frames, $"the well-behaved tenant got only {Received} of {frames} frames back");
+        }
+
+        /// <summary>Runs until cancelled, then collects what is still in flight; returns the totals and the first error.</summary>
+        public (long Sent, long Received, string? Error) Run(CancellationToken stop)
+        {
+            var rng = new Random(9);
+            var tx = new byte[1518];
+            var rx = new byte[socket.MaxFrameLength];
+            long sent = 0;
+            var drainUntil = long.MaxValue;
+            while (Received < sent || !stop.IsCancellationRequested)
+            {
+                if (stop.IsCancellationRequested && drainUntil == long.MaxValue) drainUntil = Environment.TickCount64 + 5000;
+                if (Environment.TickCount64 > drainUntil) return (sent, Received, $"{sent - Received} frames never came back");
+                while (!stop.IsCancellationRequested && sent - Received < 32)
+                {
+                    int size = rng.Next(FramePattern.MinFrame, tx.Length + 1);
+                    FramePattern.Write(tx, (ulong)sent, size);
+                    if (!socket.TrySend(tx.AsSpan(0, size))) break;
+                    sent++;
+                }
+                while (socket.TryRecv(rx, out int length))
+                {
+                    string? error = FramePattern.Verify(rx.AsSpan(0, length), out ulong seq);
+                    if (error is null && seq != (ulong)Received) error = $"frame {seq} arrived when {Received} was expected";
+                    if (error is not null) return (sent, Received, error);
+                    Interlocked.Increment(ref _received);
+                }
+                socket.Wait(DescsockPollEvents.In, TimeSpan.FromMilliseconds(1));
+            }
+            return (sent, Received, null);
+        }
+    }
+}
