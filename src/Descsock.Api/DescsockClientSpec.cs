@@ -39,4 +39,22 @@ public sealed record DescsockClientSpec
 
     /// <summary>How long Open waits for each handshake step (default 5 s).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Re-register automatically when the agent or the control connection goes away (default
+    /// true). The socket stays valid; see the README's "Failure behaviour".
+    /// </summary>
+    public bool Reconnect { get; init; } = true;
+
+    /// <summary>First delay before re-registering (default 100 ms); doubles per failed attempt, ± 20 % jitter.</summary>
+    public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest delay between re-registration attempts (default 5 s).</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a blocking Send or Recv waits for re-registration before failing with ENOTCONN
+    /// (default 30 s). Non-blocking calls return ENOTCONN at once while reconnecting.
+    /// </summary>
+    public TimeSpan ReconnectWait { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -78,16 +78,19 @@ public sealed class DescsockSocket : IDisposable, IAsyncDisposable
     /// <summary>
     /// <c>descsock_send</c>: queues one frame (Ethernet frame + 4 CRC bytes) and returns its length.
     /// Blocks for room unless non-blocking. Throws EWOULDBLOCK (non-blocking, ring full), EINVAL
-    /// (shorter than 18 bytes), EMSGSIZE (longer than <see cref="MaxFrameLength"/>), ECONNRESET /
-    /// ENOTCONN (agent gone), EBADF (closed). Nothing is queued when it throws.
+    /// (shorter than 18 bytes), EMSGSIZE (longer than <see cref="MaxFrameLength"/>), ENOTCONN
+    /// (re-registering: non-blocking, or still not back after <see cref="DescsockClientSpec.ReconnectWait"/>),
+    /// ECONNRESET or a refusal's errno (agent gone for good), EBADF (closed). Nothing is queued when it throws.
     /// </summary>
     public int Send(ReadOnlySpan<byte> frame, DescsockFlags flags = DescsockFlags.None)
     {
         var endpoint = _handle.Endpoint;
+        bool waited = false; // for re-registration, once: then the errno says why it is still not connected
         while (true)
         {
             int errno = endpoint.TrySend(frame);
             if (errno == 0) return frame.Length;
+            if (errno == Errno.ENOTCONN && IsBlocking(flags) && !waited) { waited = true; endpoint.WaitConnected(Spec.ReconnectWait); continue; }
             if (errno != Errno.EWOULDBLOCK || !IsBlocking(flags)) throw new DescsockException(errno, SendFailure(errno, frame.Length));
             endpoint.Wait(EndpointEvents.Out, Timeout.InfiniteTimeSpan);
         }
@@ -97,15 +100,17 @@ public sealed class DescsockSocket : IDisposable, IAsyncDisposable
     /// <c>descsock_recv</c>: copies the next frame (with 4 CRC bytes) into <paramref name="buffer"/>
     /// and returns its length. Blocks for a frame unless non-blocking. Throws EWOULDBLOCK
     /// (non-blocking, nothing queued), EMSGSIZE (buffer too small: the frame stays queued),
-    /// ECONNRESET / ENOTCONN, EBADF.
+    /// ENOTCONN / ECONNRESET as <see cref="Send"/>, EBADF.
     /// </summary>
     public int Recv(Span<byte> buffer, DescsockFlags flags = DescsockFlags.None)
     {
         var endpoint = _handle.Endpoint;
+        bool waited = false; // for re-registration, once: then the errno says why it is still not connected
         while (true)
         {
             int errno = endpoint.TryRecv(buffer, out int length);
             if (errno == 0) return length;
+            if (errno == Errno.ENOTCONN && IsBlocking(flags) && !waited) { waited = true; endpoint.WaitConnected(Spec.ReconnectWait); continue; }
             if (errno != Errno.EWOULDBLOCK || !IsBlocking(flags)) throw new DescsockException(errno, RecvFailure(errno, buffer.Length, length));
             endpoint.Wait(EndpointEvents.In, Timeout.InfiniteTimeSpan);
         }
@@ -123,21 +128,40 @@ public sealed class DescsockSocket : IDisposable, IAsyncDisposable
     /// <summary>Non-throwing, non-blocking receive, with the errno when false (on EMSGSIZE, <paramref name="length"/> is the size needed).</summary>
     public bool TryRecv(Span<byte> buffer, out int length, out int errno) => (errno = _handle.Endpoint.TryRecv(buffer, out length)) == 0;
 
-    /// <summary>Completes when a frame can be received (true) or the socket failed (false), like ChannelReader.WaitToReadAsync.</summary>
-    public async ValueTask<bool> WaitToRecvAsync(CancellationToken cancellationToken = default) =>
-        (await _handle.Endpoint.WaitAsync(EndpointEvents.In, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false) & EndpointEvents.In) != 0;
+    /// <summary>
+    /// Completes when a frame can be received (true) or the socket failed for good (false), like
+    /// ChannelReader.WaitToReadAsync. While re-registering it keeps waiting (up to <see cref="DescsockClientSpec.ReconnectWait"/>).
+    /// </summary>
+    public ValueTask<bool> WaitToRecvAsync(CancellationToken cancellationToken = default) => WaitForAsync(EndpointEvents.In, cancellationToken);
 
-    /// <summary>Completes when a frame can be sent (true) or the socket failed (false), like ChannelWriter.WaitToWriteAsync.</summary>
-    public async ValueTask<bool> WaitToSendAsync(CancellationToken cancellationToken = default) =>
-        (await _handle.Endpoint.WaitAsync(EndpointEvents.Out, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false) & EndpointEvents.Out) != 0;
+    /// <summary>Completes when a frame can be sent (true) or the socket failed for good (false), like ChannelWriter.WaitToWriteAsync.</summary>
+    public ValueTask<bool> WaitToSendAsync(CancellationToken cancellationToken = default) => WaitForAsync(EndpointEvents.Out, cancellationToken);
+
+    private async ValueTask<bool> WaitForAsync(int events, CancellationToken cancellationToken)
+    {
+        var endpoint = _handle.Endpoint;
+        while (true)
+        {
+            if ((await endpoint.WaitAsync(events, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false) & events) != 0) return true;
+            if (endpoint.State != EndpointState.Reconnecting
+                || !await endpoint.WaitConnectedAsync(Spec.ReconnectWait, cancellationToken).ConfigureAwait(false)) return false;
+        }
+    }
 
     /// <summary>Sends one frame, waiting asynchronously for room; returns its length. Errors as <see cref="Send"/>.</summary>
     public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default)
     {
+        bool waited = false;
         while (true)
         {
             int errno = _handle.Endpoint.TrySend(frame.Span);
             if (errno == 0) return frame.Length;
+            if (errno == Errno.ENOTCONN && !waited)
+            {
+                waited = true; // once: then the errno says why it is still not connected
+                await _handle.Endpoint.WaitConnectedAsync(Spec.ReconnectWait, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
             if (errno != Errno.EWOULDBLOCK) throw new DescsockException(errno, SendFailure(errno, frame.Length));
             await _handle.Endpoint.WaitAsync(EndpointEvents.Out, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
@@ -146,10 +170,17 @@ public sealed class DescsockSocket : IDisposable, IAsyncDisposable
     /// <summary>Receives one frame, waiting asynchronously; returns its length. Errors as <see cref="Recv"/>.</summary>
     public async ValueTask<int> RecvAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        bool waited = false;
         while (true)
         {
             int errno = _handle.Endpoint.TryRecv(buffer.Span, out int length);
             if (errno == 0) return length;
+            if (errno == Errno.ENOTCONN && !waited)
+            {
+                waited = true; // once: then the errno says why it is still not connected
+                await _handle.Endpoint.WaitConnectedAsync(Spec.ReconnectWait, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
             if (errno != Errno.EWOULDBLOCK) throw new DescsockException(errno, RecvFailure(errno, buffer.Length, length));
             await _handle.Endpoint.WaitAsync(EndpointEvents.In, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
@@ -198,14 +229,21 @@ public sealed class DescsockSocket : IDisposable, IAsyncDisposable
         Errno.EMSGSIZE => $"a {length}-byte frame exceeds the maximum of {MaxFrameLength} bytes (CRC included)",
         Errno.EWOULDBLOCK => "the transmit ring is full (back-pressure from the agent)",
         Errno.EBADF => "the socket is closed",
-        _ => _handle.Endpoint.DisconnectReason ?? "not connected to the agent",
+        _ => NotConnectedReason(),
     };
+
+    private string NotConnectedReason()
+    {
+        var endpoint = _handle.Endpoint;
+        string reason = endpoint.DisconnectReason ?? "not connected to the agent";
+        return endpoint.State == EndpointState.Reconnecting ? $"re-registering with the agent after: {reason}" : reason;
+    }
 
     private string RecvFailure(int errno, int bufferLength, int needed) => errno switch
     {
         Errno.EMSGSIZE => $"the next frame needs {needed} bytes but the buffer holds {bufferLength}; the frame stays queued",
         Errno.EWOULDBLOCK => "no frame is queued",
         Errno.EBADF => "the socket is closed",
-        _ => _handle.Endpoint.DisconnectReason ?? "not connected to the agent",
+        _ => NotConnectedReason(),
     };
 }

@@ -1,16 +1,23 @@
 using Descsock.Client;
 namespace Descsock;
 
-/// <summary>A snapshot of one socket's counters (frames and bytes exclude the CRC).</summary>
+/// <summary>
+/// A snapshot of one socket's counters over its whole life, across re-registrations (frames and
+/// bytes exclude the CRC). <see cref="SendLostOnDisconnect"/> and <see cref="ReceiveLostOnDisconnect"/>
+/// count what connections that ended took with them: frames Send had accepted that the agent had
+/// not consumed, and frames the agent had delivered that Recv had not returned.
+/// </summary>
 public sealed record DescsockStatistics(long FramesSent, long BytesSent, long FramesReceived, long BytesReceived,
-    long ReceiveDropsInvalid, long Doorbells)
+    long ReceiveDropsInvalid, long Doorbells, int Reconnects, long SendLostOnDisconnect, long ReceiveLostOnDisconnect)
 {
     internal static DescsockStatistics From(TenantEndpoint endpoint)
     {
+        var t = endpoint.Retired;
         var r = endpoint.Resources;
-        return r is null
-            ? new DescsockStatistics(0, 0, 0, 0, 0, 0)
-            : new DescsockStatistics(r.Transmitter.Frames, r.Transmitter.Bytes, r.Receiver.Frames, r.Receiver.Bytes,
-                r.Receiver.DroppedInvalid, r.Transmitter.Doorbells);
+        return new DescsockStatistics(
+            t.FramesSent + (r?.Transmitter.Frames ?? 0), t.BytesSent + (r?.Transmitter.Bytes ?? 0),
+            t.FramesReceived + (r?.Receiver.Frames ?? 0), t.BytesReceived + (r?.Receiver.Bytes ?? 0),
+            t.ReceiveDropsInvalid + (r?.Receiver.DroppedInvalid ?? 0), t.Doorbells + (r?.Transmitter.Doorbells ?? 0),
+            endpoint.Reconnects, t.SendLostOnDisconnect, t.ReceiveLostOnDisconnect);
     }
 }

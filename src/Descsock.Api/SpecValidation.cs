@@ -19,6 +19,9 @@ internal static class SpecValidation
         Require((spec.MaxFrameSize + spec.BufferSize - 1) / spec.BufferSize <= (1 << spec.RingSizeLog2),
             $"a {spec.MaxFrameSize}-byte frame needs more {spec.BufferSize}-byte buffers than the ring holds");
         Require(spec.HandshakeTimeout > TimeSpan.Zero, "HandshakeTimeout must be positive");
+        Require(spec.ReconnectInitialDelay >= TimeSpan.Zero && spec.ReconnectMaxDelay >= spec.ReconnectInitialDelay,
+            "ReconnectInitialDelay must be at least 0 and at most ReconnectMaxDelay");
+        Require(spec.ReconnectWait >= TimeSpan.Zero || spec.ReconnectWait == Timeout.InfiniteTimeSpan, "ReconnectWait must not be negative");
         MemifSecret secret;
         try { secret = MemifSecret.FromString(spec.Secret); }
         catch (ArgumentException e) { throw new DescsockException(Errno.EINVAL, $"Secret: {e.Message}"); }
@@ -33,6 +36,12 @@ internal static class SpecValidation
             BufferSize = spec.BufferSize,
             MaxWireFrame = spec.MaxFrameSize,
             HandshakeTimeout = spec.HandshakeTimeout,
+            Reconnect = new ReconnectPolicy
+            {
+                Enabled = spec.Reconnect,
+                InitialDelay = spec.ReconnectInitialDelay,
+                MaxDelay = spec.ReconnectMaxDelay,
+            },
         };
     }
 

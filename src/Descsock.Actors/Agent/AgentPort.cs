@@ -50,6 +50,8 @@ public sealed unsafe class AgentPort
     public EventFd ReceiveDoorbell => _c.S2M!.Value.Doorbell;
     /// <summary>Protocol violations (impossible indices, invalid frames) so far.</summary>
     public int Violations { get; private set; }
+    /// <summary>True once the tenant corrupted a ring index: expelled at once.</summary>
+    public bool Broken { get; private set; }
     /// <summary>Why the last violation happened.</summary>
     public string LastViolation { get; private set; } = "";
 
@@ -63,7 +65,7 @@ public sealed unsafe class AgentPort
         int ready = (ushort)(head - _s2mCursor);
         if (ready > _s2m.Size)
         {
-            Violation($"S2M head moved {ready} slots on a {_s2m.Size}-slot ring");
+            Violation($"S2M head moved {ready} slots on a {_s2m.Size}-slot ring", fatal: true);
             _s2mHead = _s2mCursor;
             return -1;
         }
@@ -136,7 +138,7 @@ public sealed unsafe class AgentPort
         if (posted > _m2s.Size)
         {
             Counters.DropsInvalid++; // the frame is lost to the tenant's bad index: count it, or In ≠ Out + Drops
-            Violation($"M2S head moved {posted} slots on a {_m2s.Size}-slot ring");
+            Violation($"M2S head moved {posted} slots on a {_m2s.Size}-slot ring", fatal: true);
             return false;
         }
         // Pass 1: copy and check every posted buffer the frame needs; nothing is written unless all fit.
@@ -209,9 +211,15 @@ public sealed unsafe class AgentPort
         }
     }
 
-    private void Violation(string why)
+    /// <summary>
+    /// Counts a violation. A fatal one (an index no correct peer can produce) marks the port
+    /// <see cref="Broken"/>: the plane expels it at the end of the round instead of waiting for
+    /// the allowance of invalid frames, which exists for frames, not for corrupted rings.
+    /// </summary>
+    private void Violation(string why, bool fatal = false)
     {
         Violations++;
+        if (fatal) Broken = true;
         LastViolation = why;
     }
 }

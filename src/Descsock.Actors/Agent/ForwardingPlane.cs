@@ -68,7 +68,7 @@ public sealed class ForwardingPlane : IDisposable
         for (int i = 0; i < _ports.Count; i++) work += Drain(_ports[i], now);
         for (int i = 0; i < _ports.Count; i++) _ports[i].Flush();
         for (int i = _ports.Count - 1; i >= 0; i--)
-            if (_ports[i].Violations > _settings.MaxInvalidFrames) Expel(_ports[i]);
+            if (_ports[i].Broken || _ports[i].Violations > _settings.MaxInvalidFrames) Expel(_ports[i]);
         return work;
     }
 

@@ -7,7 +7,12 @@ public enum EndpointState
     Connecting,
     /// <summary>Rings live: frames flow.</summary>
     Connected,
-    /// <summary>The agent went away or refused us; see the endpoint's errno and reason.</summary>
+    /// <summary>
+    /// The agent went away; the supervisor is re-registering (the errno and reason say why it
+    /// was lost). Calls give ENOTCONN; blocking ones wait for the new registration.
+    /// </summary>
+    Reconnecting,
+    /// <summary>The agent went away or refused us for good; see the endpoint's errno and reason.</summary>
     Disconnected,
     /// <summary>Closed by the application: every call gives EBADF.</summary>
     Closed,

@@ -47,22 +47,96 @@ public sealed class TenantEndpoint
         WakeWaiters();
     }
 
-    /// <summary>Supervisor: the rings are going away. Retires them so no application thread touches the memory again.</summary>
+    /// <summary>Times the supervisor re-registered after losing the agent.</summary>
+    public int Reconnects { get; private set; }
+
+    /// <summary>Counters of registrations that have ended (added to the live ones in statistics).</summary>
+    public RetiredTotals Retired { get; } = new();
+
+    /// <summary>Supervisor: the rings are going away for good. Retires them so no application thread touches the memory again.</summary>
     public void Detach(int errno, string reason)
     {
         if (_state is EndpointState.Closed or EndpointState.Disconnected) return; // keep the first, real reason
         DisconnectErrno = errno;
         DisconnectReason = reason;
         _state = EndpointState.Disconnected;
-        _resources?.Retire();
+        RetireResources();
         WakeWaiters();
+    }
+
+    /// <summary>
+    /// Supervisor: the agent went away and re-registration begins. Retires the rings like
+    /// <see cref="Detach"/>, but the state is <see cref="EndpointState.Reconnecting"/>: blocking
+    /// callers wait for <see cref="Attach"/> instead of failing.
+    /// </summary>
+    public void Suspend(int errno, string reason)
+    {
+        if (_state is EndpointState.Closed or EndpointState.Disconnected) return;
+        DisconnectErrno = errno;
+        DisconnectReason = reason;
+        _state = EndpointState.Reconnecting;
+        RetireResources();
+        WakeWaiters();
+    }
+
+    /// <summary>Supervisor: rings of a new registration are live again.</summary>
+    public void Reattach(TenantResources resources)
+    {
+        Reconnects++;
+        Attach(resources);
+    }
+
+    /// <summary>
+    /// Blocks while the endpoint is connecting or reconnecting, up to <paramref name="timeout"/>.
+    /// True when it is connected; false when it is still not (timeout), failed for good, or closed.
+    /// </summary>
+    public bool WaitConnected(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long deadline = Deadline(timeout);
+        while (_state is EndpointState.Reconnecting or EndpointState.Connecting)
+        {
+            Task wake = _writable.Prepare();
+            if (_state is not (EndpointState.Reconnecting or EndpointState.Connecting)) break;
+            int remaining = Remaining(deadline);
+            if (remaining == 0) return false;
+            try { wake.Wait(Math.Min(remaining, 50), cancellationToken); }
+            catch (OperationCanceledException) { throw; }
+        }
+        return _state == EndpointState.Connected;
+    }
+
+    /// <summary>Asynchronous <see cref="WaitConnected"/>.</summary>
+    public async ValueTask<bool> WaitConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long deadline = Deadline(timeout);
+        while (_state is EndpointState.Reconnecting or EndpointState.Connecting)
+        {
+            Task wake = _writable.Prepare();
+            if (_state is not (EndpointState.Reconnecting or EndpointState.Connecting)) break;
+            int remaining = Remaining(deadline);
+            if (remaining == 0) return false;
+            await wake.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(remaining, 50)), cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return _state == EndpointState.Connected;
+    }
+
+    /// <summary>Retires the live rings and keeps their counters, including what the disconnect lost.</summary>
+    private void RetireResources()
+    {
+        var r = _resources;
+        if (r is null) return;
+        r.Retire();
+        Retired.Add(r);
+        _resources = null;
     }
 
     /// <summary>Application: closed; every later call fails with EBADF.</summary>
     public void MarkClosed()
     {
         _state = EndpointState.Closed;
-        _resources?.Retire();
+        RetireResources();
         WakeWaiters();
     }
 
@@ -101,7 +175,7 @@ public sealed class TenantEndpoint
     public int Poll(int mask)
     {
         var state = _state;
-        if (state is EndpointState.Closed or EndpointState.Disconnected) return EndpointEvents.Err;
+        if (state is EndpointState.Closed or EndpointState.Disconnected or EndpointState.Reconnecting) return EndpointEvents.Err;
         var r = _resources;
         if (r is null || state != EndpointState.Connected) return 0;
         int events = 0;
@@ -169,8 +243,12 @@ public sealed class TenantEndpoint
         return both;
     }
 
-    private int NotConnectedErrno() =>
-        _state == EndpointState.Closed ? Errno.EBADF : DisconnectErrno != 0 ? DisconnectErrno : Errno.ENOTCONN;
+    private int NotConnectedErrno() => _state switch
+    {
+        EndpointState.Closed => Errno.EBADF,
+        EndpointState.Disconnected when DisconnectErrno != 0 => DisconnectErrno,
+        _ => Errno.ENOTCONN, // connecting or reconnecting
+    };
 
     private void WakeWaiters()
     {

@@ -39,4 +39,7 @@ public sealed record TenantSettings
     /// INIT until its port has started, a fraction of a second after it begins listening.
     /// </summary>
     public TimeSpan IdNotFoundRetry { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Re-registration after the agent goes away.</summary>
+    public ReconnectPolicy Reconnect { get; init; } = new();
 }

@@ -62,6 +62,22 @@ public static class TenantSupervisor
         private GetClient() { }
     }
 
+    /// <summary>Published on the event stream: registration was lost and attempt <paramref name="Attempt"/> comes after <paramref name="Delay"/>.</summary>
+    public sealed record ReconnectScheduled(uint SvcId, int Attempt, TimeSpan Delay, int Errno, string Reason);
+
+    /// <summary>Published on the event stream: re-registered after <paramref name="Attempts"/> failed attempts.</summary>
+    public sealed record Reconnected(uint SvcId, int Attempts);
+
+    /// <summary>Published on the event stream: re-registration ended for good (fatal refusal or attempts spent).</summary>
+    public sealed record GaveUp(uint SvcId, int Errno, string Reason);
+
+    /// <summary>Timer → supervisor: time for the next re-registration attempt.</summary>
+    internal sealed class Retry
+    {
+        public static readonly Retry Instance = new();
+        private Retry() { }
+    }
+
     /// <summary>From the control reader: the agent disconnected us or the connection broke.</summary>
     internal sealed record ControlLost(int Errno, string Reason);
 

@@ -65,6 +65,9 @@ public sealed unsafe class TenantReceiver
     /// <summary>True when a whole frame is waiting (or a bad one that the next read discards).</summary>
     public bool HasFrame => _received.Count > 0;
 
+    /// <summary>Frames harvested and not yet read by the application.</summary>
+    public int Queued => _received.Count;
+
     /// <summary>Set by the worker before it sleeps short of buffers: readers then wake it.</summary>
     public bool WorkerWantsBuffers
     {

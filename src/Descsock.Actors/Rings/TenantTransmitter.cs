@@ -78,6 +78,9 @@ public sealed unsafe class TenantTransmitter
         _guard.Exit();
     }
 
+    /// <summary>Descriptors published that the agent has not consumed yet (clamped: the tail is the agent's).</summary>
+    public int Unconsumed => Math.Min((ushort)(_head - Volatile.Read(ref _ring.Tail)), _ring.Size);
+
     /// <summary>
     /// Stops all further sends and waits out one in progress, so the region can be unmapped
     /// safely afterwards (security rule 11). Later calls return ENOTCONN.

@@ -19,10 +19,15 @@ public sealed class AgentFixture : IAsyncDisposable
 
     public static Task<AgentFixture> StartAsync(params ServiceSettings[] services) => StartAsync(new AgentSettings(), services);
 
-    /// <summary>Starts an agent with <paramref name="settings"/> (its socket path and services are replaced).</summary>
+    /// <summary>
+    /// Starts an agent with <paramref name="settings"/> and <paramref name="services"/>, on a fresh
+    /// socket path unless <paramref name="settings"/> names one (to restart an agent in place).
+    /// </summary>
     public static async Task<AgentFixture> StartAsync(AgentSettings settings, params ServiceSettings[] services)
     {
-        string socket = Path.Combine(Path.GetTempPath(), $"dsa-{Guid.NewGuid():N}.sock");
+        string socket = settings.SocketPath != new AgentSettings().SocketPath
+            ? settings.SocketPath
+            : Path.Combine(Path.GetTempPath(), $"dsa-{Guid.NewGuid():N}.sock");
         var system = ActorSystem.Create("agent", DescsockEngine.DefaultConfig);
         var agent = system.ActorOf(Descsock.Agent.Agent.Props(settings with { SocketPath = socket, Services = services }), "agent");
         for (int i = 0; i < 100 && !File.Exists(socket); i++) await Task.Delay(20);

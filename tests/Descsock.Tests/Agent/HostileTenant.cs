@@ -59,7 +59,8 @@ public sealed class HostileTenant : IDisposable
     /// <summary>Opens a tenant on <paramref name="svcId"/> of <paramref name="agent"/>.</summary>
     public static async Task<HostileTenant> OpenAsync(AgentFixture agent, uint svcId)
     {
-        var socket = await DescsockSocket.OpenAsync(agent.Spec(svcId));
+        // No re-registration: once expelled, the test wants to see the disconnect, not a fresh start.
+        var socket = await DescsockSocket.OpenAsync(agent.Spec(svcId) with { Reconnect = false });
         var tenant = new HostileTenant(socket);
         await tenant.WaitForQuietM2SAsync();
         return tenant;

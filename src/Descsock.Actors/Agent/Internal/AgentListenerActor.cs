@@ -22,6 +22,9 @@ internal sealed class AgentListenerActor : ReceiveActor
     private readonly ConcurrentDictionary<uint, ServiceCounters> _counters = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<IActorRef> _handshaking = new();
+    // Sessions stopped with the agent while their port was on the plane leave their release here:
+    // run in PostStop, once the plane actor (a child) has stopped and no round can touch the memory.
+    private readonly ConcurrentQueue<Action> _releaseAfterPlane = new();
     private SeqPacketListener? _listener;
     private ForwardingPlane? _plane;
     private IActorRef? _planeActor;
@@ -110,7 +113,7 @@ internal sealed class AgentListenerActor : ReceiveActor
         }
         var connection = new TenantConnection(a.Socket, a.Peer);
         var session = Context.ActorOf(Props.Create(() => new AgentSessionActor(connection, _settings, _registry, _planeActor!,
-            id => _counters.GetOrAdd(id, _ => new ServiceCounters()))));
+            id => _counters.GetOrAdd(id, _ => new ServiceCounters()), _releaseAfterPlane)));
         Context.Watch(session);
         _handshaking.Add(session);
     }
@@ -133,5 +136,7 @@ internal sealed class AgentListenerActor : ReceiveActor
         _acceptLoop?.Wait(TimeSpan.FromSeconds(1));
         _listener?.Dispose();
         _plane?.Dispose(); // the plane actor (a child) has stopped by now
+        if (!_releaseAfterPlane.IsEmpty) Thread.Sleep(150); // the sessions' control readers poll in 100 ms steps
+        while (_releaseAfterPlane.TryDequeue(out var release)) release(); // tenants see their connection close
     }
 }

@@ -23,13 +23,15 @@ internal sealed class AgentSessionActor : ReceiveActor
     private readonly ServiceRegistry _registry;
     private readonly IActorRef _plane;
     private readonly Func<uint, ServiceCounters> _counters;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Action> _releaseAfterPlane;
     private AgentPort? _port;
     private ControlReader? _reader;
     private bool _portAttached, _readerRunning, _released;
 
     public AgentSessionActor(TenantConnection connection, AgentSettings settings, ServiceRegistry registry, IActorRef plane,
-        Func<uint, ServiceCounters> counters)
+        Func<uint, ServiceCounters> counters, System.Collections.Concurrent.ConcurrentQueue<Action> releaseAfterPlane)
     {
+        _releaseAfterPlane = releaseAfterPlane;
         _connection = connection;
         _settings = settings;
         _registry = registry;
@@ -114,7 +116,12 @@ internal sealed class AgentSessionActor : ReceiveActor
     protected override void PostStop()
     {
         _reader?.Stop();
-        if (_portAttached) return; // shutting down with the plane: never unmap under it; the process is ending
+        if (_portAttached)
+        {
+            // Stopping with the agent: never unmap under the plane; the listener releases after it stops.
+            _releaseAfterPlane.Enqueue(Release);
+            return;
+        }
         if (_readerRunning) Thread.Sleep(150);
         Release();
     }

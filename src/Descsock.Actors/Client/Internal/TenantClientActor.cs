@@ -62,10 +62,14 @@ internal sealed class TenantClientActor : ReceiveActor
         }
         if (count > 0) _subscriber.Tell(new TenantClient.Received(new FrameBatch(data, offsets, lengths, count)));
         if (count == _maxBatch) { Self.Tell(FramesReady.Instance); _waiting = true; return; }
-        if (_waiting || _endpoint.State is not (EndpointState.Connected or EndpointState.Connecting)) return;
+        if (_waiting || _endpoint.State is not (EndpointState.Connected or EndpointState.Connecting or EndpointState.Reconnecting)) return;
         _waiting = true;
-        _endpoint.WaitAsync(Client.EndpointEvents.In, Timeout.InfiniteTimeSpan, _stop.Token).AsTask()
-            .PipeTo(Self, success: _ => FramesReady.Instance, failure: _ => FramesReady.Instance);
+        if (_endpoint.State == EndpointState.Reconnecting) // Poll reports Err meanwhile: wait for the new rings instead
+            _endpoint.WaitConnectedAsync(Timeout.InfiniteTimeSpan, _stop.Token).AsTask()
+                .PipeTo(Self, success: _ => FramesReady.Instance, failure: _ => FramesReady.Instance);
+        else
+            _endpoint.WaitAsync(Client.EndpointEvents.In, Timeout.InfiniteTimeSpan, _stop.Token).AsTask()
+                .PipeTo(Self, success: _ => FramesReady.Instance, failure: _ => FramesReady.Instance);
     }
 
     protected override void PostStop() => _stop.Cancel();

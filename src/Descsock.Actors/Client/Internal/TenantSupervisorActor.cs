@@ -8,13 +8,19 @@ namespace Descsock.Client.Internal;
 /// Owns one tenant's registration with the agent: the control socket, the region and rings
 /// (<see cref="TenantResources"/>), the control reader, and two children: the SEP actor that
 /// pumps the rings and the client actor that offers send/receive as messages.
-/// <para>States: idle → connecting (handshake off-thread) → connected → tearing down → done.</para>
+/// <para>States: idle → connecting (handshake off-thread) → connected → tearing down → done, and
+/// after losing the agent: tearing down → backing off → reconnecting → connected.</para>
 /// <para>Restart semantics. A SEP actor that throws is restarted (up to 10 times a minute) and
 /// resumes pumping the same rings: it owns nothing but its epoll set. The supervisor alone
 /// unmaps: only after the SEP actor has terminated, the control reader has returned and the
-/// application's threads are retired from the rings (security rule 11). Re-registration after
-/// the agent goes away is the supervisor's job too (issue #4); today the endpoint reports the
-/// disconnect's errno.</para>
+/// application's threads are retired from the rings (security rule 11). The supervisor alone
+/// re-registers: when the agent disconnects us, the control connection breaks, or the SEP actor
+/// gives up, it tears the registration down as above (the endpoint reports Reconnecting), waits
+/// a jittered, bounded exponential backoff (<see cref="ReconnectPolicy"/>, on the actor system's
+/// scheduler), and runs the whole handshake again with a fresh region and rings under the same
+/// svc_id; the application's socket and the client actor stay the same. Refusals no retry can
+/// cure (<see cref="ReconnectPolicy.IsFatal"/>) and exhausted attempts end in Disconnected with
+/// the errno, and are published on the event stream as <see cref="TenantSupervisor.GaveUp"/>.</para>
 /// </summary>
 internal sealed class TenantSupervisorActor : ReceiveActor
 {
@@ -30,6 +36,9 @@ internal sealed class TenantSupervisorActor : ReceiveActor
     private IActorRef? _client;
     private bool _sepRunning;
     private bool _readerRunning;
+    private bool _reconnectAfterTeardown;
+    private int _attempt;
+    private ICancelable? _retryTimer;
 
     public TenantSupervisorActor(TenantSettings settings, TenantEndpoint endpoint)
     {
@@ -60,22 +69,9 @@ internal sealed class TenantSupervisorActor : ReceiveActor
     {
         Receive<TenantHandshake.Result>(r =>
         {
-            _control = r.Control;
-            _resources = r.Resources;
-            if (_closeRequester is not null) { BeginTeardown(Errno.EBADF, "closed by the application"); return; }
-            // Post every receive buffer before Open returns: an agent echoing the first frames must
-            // find room, or it drops them. Safe here: the SEP actor, the refill's owner, starts after.
-            r.Resources.Receiver.Refill();
-            _sep = Context.Watch(Context.ActorOf(Sep.Props(r.Resources, _endpoint), "sep"));
-            _sepRunning = true;
-            _client = Context.ActorOf(TenantClient.Props(_endpoint), "client");
-            _reader = new ControlReader((errno, reason) => new TenantSupervisor.ControlLost(errno, reason.Replace("the peer", "the agent")),
-                TenantSupervisor.ReaderStopped.Instance);
-            _reader.Start(r.Control, Self);
-            _readerRunning = true;
+            if (!GoLive(r)) return;
             _endpoint.Attach(r.Resources);
             _connectRequester?.Tell(new TenantSupervisor.Connected(r.AgentName));
-            Become(Connected);
         });
         Receive<Exception>(e =>
         {
@@ -93,28 +89,132 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         CommonQueries();
     }
 
+    /// <summary>
+    /// A handshake succeeded: posts the receive buffers, starts the SEP actor and the control
+    /// reader (and the client actor, once). False if the application closed meanwhile.
+    /// </summary>
+    private bool GoLive(TenantHandshake.Result r)
+    {
+        _control = r.Control;
+        _resources = r.Resources;
+        if (_closeRequester is not null) { BeginTeardown(Errno.EBADF, "closed by the application", reconnect: false); return false; }
+        // Post every receive buffer before Open returns: an agent echoing the first frames must
+        // find room, or it drops them. Safe here: the SEP actor, the refill's owner, starts after.
+        r.Resources.Receiver.Refill();
+        _sep = Context.Watch(Context.ActorOf(Sep.Props(r.Resources, _endpoint), $"sep-{_attempt}"));
+        _sepRunning = true;
+        _client ??= Context.ActorOf(TenantClient.Props(_endpoint), "client");
+        _reader = new ControlReader((errno, reason) => new TenantSupervisor.ControlLost(errno, reason.Replace("the peer", "the agent")),
+            TenantSupervisor.ReaderStopped.Instance);
+        _reader.Start(r.Control, Self);
+        _readerRunning = true;
+        Become(Connected);
+        return true;
+    }
+
     private void Connected()
     {
-        Receive<TenantSupervisor.ControlLost>(m => BeginTeardown(m.Errno, m.Reason));
+        bool reconnect = _settings.Reconnect.Enabled;
+        Receive<TenantSupervisor.ControlLost>(m => BeginTeardown(m.Errno, m.Reason, reconnect));
         Receive<Sep.ProtocolViolation>(m =>
         {
             SendDisconnect(m.Reason);
-            BeginTeardown(Errno.EPROTO, $"the agent broke the ring protocol: {m.Reason}");
+            BeginTeardown(Errno.EPROTO, $"the agent broke the ring protocol: {m.Reason}", reconnect);
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_sep), _ =>
         {
             _sepRunning = false;
-            BeginTeardown(Errno.EIO, "the SEP worker failed repeatedly and was stopped");
+            BeginTeardown(Errno.EIO, "the SEP worker failed repeatedly and was stopped", reconnect);
         });
         Receive<TenantSupervisor.Close>(_ =>
         {
             _closeRequester = Sender;
             SendDisconnect("closed by the application");
             _endpoint.MarkClosed();
-            BeginTeardown(Errno.EBADF, "closed by the application");
+            BeginTeardown(Errno.EBADF, "closed by the application", reconnect: false);
         });
         Receive<TenantSupervisor.GetClient>(_ => Sender.Tell(_client));
         CommonQueries();
+    }
+
+    /// <summary>Registration lost; waiting out the backoff before the next attempt.</summary>
+    private void BackingOff()
+    {
+        Receive<TenantSupervisor.Retry>(_ =>
+        {
+            var (settings, token) = (_settings, _handshakeCancel.Token);
+            Task.Run(() => TenantHandshake.Run(settings, token), token)
+                .PipeTo(Self, success: r => r, failure: e => e is AggregateException a ? a.InnerException ?? a : e);
+            Become(Reconnecting);
+        });
+        Receive<TenantSupervisor.Close>(_ =>
+        {
+            _retryTimer?.Cancel();
+            _endpoint.MarkClosed();
+            Sender.Tell(TenantSupervisor.Closed.Instance);
+            Context.Stop(Self);
+        });
+        Receive<TenantSupervisor.GetClient>(_ => Sender.Tell(_client));
+        Receive<TenantSupervisor.ReaderStopped>(_ => { });
+        Receive<TenantSupervisor.ControlLost>(_ => { });
+        CommonQueries();
+    }
+
+    /// <summary>A re-registration handshake is running.</summary>
+    private void Reconnecting()
+    {
+        Receive<TenantHandshake.Result>(r =>
+        {
+            if (!GoLive(r)) return;
+            Context.System.EventStream.Publish(new TenantSupervisor.Reconnected(_settings.SvcId, _attempt));
+            _attempt = 0;
+            _endpoint.Reattach(r.Resources);
+        });
+        Receive<Exception>(e =>
+        {
+            int errno = e is DescsockException d ? d.Errno : Errno.EIO;
+            if (_closeRequester is not null) GiveUp(Errno.EBADF, "closed by the application");
+            else if (ReconnectPolicy.IsFatal(errno)) GiveUp(errno, $"re-registration refused: {e.Message}");
+            else ScheduleRetry(errno, e.Message);
+        });
+        Receive<TenantSupervisor.Close>(_ =>
+        {
+            _closeRequester = Sender;
+            _endpoint.MarkClosed();
+            _handshakeCancel.Cancel();
+        });
+        Receive<TenantSupervisor.GetClient>(_ => Sender.Tell(_client));
+        CommonQueries();
+    }
+
+    /// <summary>Schedules the next attempt, or gives up when the policy's attempts are spent.</summary>
+    private void ScheduleRetry(int errno, string reason)
+    {
+        var policy = _settings.Reconnect;
+        _attempt++;
+        if (policy.MaxAttempts > 0 && _attempt > policy.MaxAttempts)
+        {
+            GiveUp(errno, $"gave up re-registering after {policy.MaxAttempts} attempts: {reason}");
+            return;
+        }
+        var delay = policy.Delay(_attempt, Random.Shared.NextDouble());
+        Context.System.EventStream.Publish(new TenantSupervisor.ReconnectScheduled(_settings.SvcId, _attempt, delay, errno, reason));
+        _retryTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, TenantSupervisor.Retry.Instance, Self);
+        Become(BackingOff);
+    }
+
+    private void GiveUp(int errno, string reason)
+    {
+        Context.System.EventStream.Publish(new TenantSupervisor.GaveUp(_settings.SvcId, errno, reason));
+        _endpoint.Detach(errno, reason);
+        if (_client is not null) Context.Stop(_client);
+        if (_closeRequester is not null)
+        {
+            _closeRequester.Tell(TenantSupervisor.Closed.Instance);
+            Context.Stop(Self);
+            return;
+        }
+        Become(Done);
     }
 
     private void TearingDown()
@@ -143,15 +243,17 @@ internal sealed class TenantSupervisorActor : ReceiveActor
     }
 
     /// <summary>Retires the rings from the application, then stops the SEP actor and the reader.</summary>
-    private void BeginTeardown(int errno, string reason)
+    private void BeginTeardown(int errno, string reason, bool reconnect)
     {
-        _endpoint.Detach(errno, reason);
+        _reconnectAfterTeardown = reconnect && _closeRequester is null;
+        if (_reconnectAfterTeardown) _endpoint.Suspend(errno, reason);
+        else _endpoint.Detach(errno, reason);
         if (_sep is not null && _sepRunning)
         {
             Context.Stop(_sep);
             _resources?.WorkerWake.Signal(); // end its sleep so it sees the stop promptly
         }
-        if (_client is not null) Context.Stop(_client);
+        if (_client is not null && !_reconnectAfterTeardown) Context.Stop(_client);
         _reader?.Stop();
         Become(TearingDown);
         TryFinishTeardown();
@@ -176,6 +278,12 @@ internal sealed class TenantSupervisorActor : ReceiveActor
             Context.Stop(Self);
             return;
         }
+        if (_reconnectAfterTeardown)
+        {
+            _reconnectAfterTeardown = false;
+            ScheduleRetry(_endpoint.DisconnectErrno, _endpoint.DisconnectReason ?? "connection lost");
+            return;
+        }
         Become(Done);
     }
 
@@ -191,6 +299,7 @@ internal sealed class TenantSupervisorActor : ReceiveActor
     {
         // Reached on system shutdown too: children have stopped by now; wait out the reader.
         _handshakeCancel.Cancel();
+        _retryTimer?.Cancel();
         _reader?.Stop();
         if (_readerRunning) Thread.Sleep(150);
         _endpoint.Detach(Errno.ECONNRESET, "the engine stopped");

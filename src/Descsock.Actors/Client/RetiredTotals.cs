@@ -1,0 +1,32 @@
+namespace Descsock.Client;
+
+/// <summary>
+/// Counters of an endpoint's ended registrations, so statistics survive reconnects, and what
+/// each disconnect lost: frames the application had sent that the agent had not yet taken
+/// (S2M descriptors not consumed — one per frame up to the buffer size) and frames the agent
+/// had delivered that the application had not yet received. Written by the supervisor only.
+/// </summary>
+public sealed class RetiredTotals
+{
+    /// <summary>Frames and bytes sent and received over ended registrations.</summary>
+    public long FramesSent, BytesSent, FramesReceived, BytesReceived, ReceiveDropsInvalid, Doorbells;
+
+    /// <summary>Sent frames lost with a connection (in the ring, not consumed by the agent).</summary>
+    public long SendLostOnDisconnect;
+
+    /// <summary>Received frames lost with a connection (queued, not read by the application).</summary>
+    public long ReceiveLostOnDisconnect;
+
+    /// <summary>Adds a retired registration's counters.</summary>
+    internal void Add(TenantResources r)
+    {
+        FramesSent += r.Transmitter.Frames;
+        BytesSent += r.Transmitter.Bytes;
+        FramesReceived += r.Receiver.Frames;
+        BytesReceived += r.Receiver.Bytes;
+        ReceiveDropsInvalid += r.Receiver.DroppedInvalid;
+        Doorbells += r.Transmitter.Doorbells;
+        SendLostOnDisconnect += r.Transmitter.Unconsumed;
+        ReceiveLostOnDisconnect += r.Receiver.Queued;
+    }
+}
