@@ -30,9 +30,13 @@ internal sealed partial class AgentStatsServer(IRequiredActor<AgentCommand.Agent
         try
         {
             actor = await agent.GetAsync(stoppingToken);
+            // Answered only once the agent's PreStart has bound the master socket: a stats socket
+            // that answers means tenants can connect. An agent that failed to start answers with
+            // its failure, and then there is nothing to serve (AgentCommand reports why).
+            await actor.Ask<Agent.Agent.Stats>(Agent.Agent.GetStats.Instance, TimeSpan.FromSeconds(10), stoppingToken);
             listener = Bind(path);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or DescsockException or AskTimeoutException)
         {
             return;
         }
