@@ -188,7 +188,8 @@ public sealed unsafe class AgentPort
         Volatile.Write(ref _m2s.Tail, _m2sTail); // release: data and descriptors before the index
         _m2sPublished = _m2sTail;
         Interlocked.MemoryBarrier(); // the tail store must be visible before we read the tenant's flag
-        if ((Volatile.Read(ref _m2s.Flags) & RingLayout.FlagMaskInterrupt) == 0) _m2sDoorbell.Signal();
+        if ((Volatile.Read(ref _m2s.Flags) & RingLayout.FlagMaskInterrupt) == 0 && !_m2sDoorbell.SignalUntrusted())
+            Violation("the M2S interrupt eventfd was switched to blocking mode", fatal: true); // rule 10: never block the plane
     }
 
     private static void SwapMacs(byte* frame)

@@ -83,7 +83,8 @@ public sealed class ForwardingPlane : IDisposable
         {
             _epoll ??= BuildEpoll();
             _epoll.Wait(maxSleepMs);
-            foreach (var p in _ports) p.ReceiveDoorbell.Drain();
+            // Tenants' doorbells are never read: they are edge-triggered in the epoll set, so a
+            // tenant that makes its eventfd blocking cannot stall the plane (security rule 10).
             _wake.Drain();
             _drowsy = true;
         }
@@ -205,7 +206,7 @@ public sealed class ForwardingPlane : IDisposable
     {
         var e = new Epoll();
         e.Add(_wake.Descriptor, 0);
-        for (int i = 0; i < _ports.Count; i++) e.Add(_ports[i].ReceiveDoorbell.Descriptor, (ulong)i + 1);
+        for (int i = 0; i < _ports.Count; i++) e.Add(_ports[i].ReceiveDoorbell.Descriptor, (ulong)i + 1, edgeTriggered: true);
         foreach (var t in _taps)
             if (t.BrokenErrno == 0) e.Add(t.Device.Descriptor, 0);
         return e;

@@ -28,6 +28,21 @@ public sealed unsafe class EventFd : IDisposable
         return n == sizeof(ulong) || Errno.Last == Errno.EAGAIN;
     }
 
+    /// <summary>
+    /// Signals an eventfd a peer shares with us, which the peer may have switched to blocking
+    /// (O_NONBLOCK lives in the shared file description): then a write to a nearly full counter
+    /// would block our thread. Checks the flag first and refuses (false) such a descriptor; the
+    /// caller treats that as a protocol violation. The peer could still flip the flag between
+    /// the check and the write, but must also have filled the counter to 2^64 - 2 in that
+    /// window; see the README's security notes.
+    /// </summary>
+    public bool SignalUntrusted()
+    {
+        int flags = Libc.Fcntl(Descriptor.Value, Libc.F_GETFL, 0);
+        if (flags < 0 || (flags & Libc.O_NONBLOCK) == 0) return false;
+        return Signal();
+    }
+
     /// <summary>Reads and clears the counter; returns the value read, 0 if it was not signalled.</summary>
     public ulong Drain()
     {
