@@ -15,7 +15,7 @@ public static class DisconnectReasons
     {
         string r = reason.ToLowerInvariant();
         if (r.Contains("secret")) return Errno.EACCES;
-        if (r.Contains("not permitted") || r.Contains("denied")) return Errno.EACCES;
+        if (r.Contains("not permitted") || r.Contains("denied") || r.Contains("must be sealed")) return Errno.EACCES;
         if (r.Contains("already connected") || r.Contains("in use")) return Errno.EADDRINUSE;
         if (r.Contains("version")) return Errno.EPROTO;
         return Errno.ECONNREFUSED;

@@ -3,6 +3,7 @@ namespace Descsock.Interop;
 /// <summary>The errno values this library produces or handles (x86-64 Linux numbering).</summary>
 public static class Errno
 {
+    public const int EPERM = 1;
     public const int ENOENT = 2;
     public const int EINTR = 4;
     public const int EIO = 5;

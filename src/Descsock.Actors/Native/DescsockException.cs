@@ -13,8 +13,12 @@ public sealed class DescsockException : IOException
         : base($"{reason} ({ErrnoName(errno)}: {Interop.Errno.Describe(errno)})", inner)
     {
         Errno = errno;
+        Reason = reason;
         HResult = errno;
     }
+
+    /// <summary>Why, without the errno suffix the message carries.</summary>
+    public string Reason { get; }
 
     /// <summary>The errno value (see the README's error table).</summary>
     public int Errno { get; }

@@ -75,9 +75,9 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         });
         Receive<Exception>(e =>
         {
-            var errno = e is DescsockException d ? d.Errno : Errno.EIO;
-            _endpoint.Detach(errno, e.Message);
-            _connectRequester?.Tell(new TenantSupervisor.Failed(errno, e.Message));
+            var (errno, reason) = e is DescsockException d ? (d.Errno, d.Reason) : (Errno.EIO, e.Message);
+            _endpoint.Detach(errno, reason);
+            _connectRequester?.Tell(new TenantSupervisor.Failed(errno, reason));
             Finish();
         });
         Receive<TenantSupervisor.Close>(_ =>
@@ -173,9 +173,10 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         Receive<Exception>(e =>
         {
             int errno = e is DescsockException d ? d.Errno : Errno.EIO;
+            string reason = e is DescsockException de ? de.Reason : e.Message;
             if (_closeRequester is not null) GiveUp(Errno.EBADF, "closed by the application");
-            else if (ReconnectPolicy.IsFatal(errno)) GiveUp(errno, $"re-registration refused: {e.Message}");
-            else ScheduleRetry(errno, e.Message);
+            else if (ReconnectPolicy.IsFatal(errno)) GiveUp(errno, $"re-registration refused: {reason}");
+            else ScheduleRetry(errno, reason);
         });
         Receive<TenantSupervisor.Close>(_ =>
         {
