@@ -34,6 +34,13 @@ public static class Sep
     /// <summary>Where the SEP actor ran when asked.</summary>
     public sealed record ThreadReport(int ManagedThreadId, string? ThreadName, bool IsThreadPoolThread, string Dispatcher, long PumpSleeps);
 
+    /// <summary>
+    /// Fault injection: the SEP actor throws <see cref="InvalidOperationException"/> with
+    /// <paramref name="Reason"/> when it processes this, as if its pump had failed. Used to
+    /// prove the supervision (restart, then re-registration when restarts run out).
+    /// </summary>
+    public sealed record Fail(string Reason);
+
     /// <summary>Told to the parent when the agent broke the ring protocol; the SEP stops pumping.</summary>
     public sealed record ProtocolViolation(string Reason);
 }

@@ -22,6 +22,7 @@ internal sealed class SepActor : ReceiveActor
         _resources = resources;
         _endpoint = endpoint;
         Receive<Sep.Pump>(_ => RunSlice());
+        Receive<Sep.Fail>(m => throw new InvalidOperationException(m.Reason));
         Receive<Sep.WhereAreYou>(_ => Sender.Tell(new Sep.ThreadReport(
             Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread,
             Context.Props.Dispatcher, _pump?.Sleeps ?? 0)));

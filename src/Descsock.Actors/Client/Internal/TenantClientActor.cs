@@ -5,6 +5,10 @@ namespace Descsock.Client.Internal;
 /// <summary>
 /// Turns the endpoint's send and receive into messages. Receiving: waits asynchronously for
 /// frames (no thread held), drains up to a batch into one buffer and delivers one message.
+/// Restart semantics: owns no native resource (it talks to the endpoint, never to the rings or
+/// the memory directly), so a restart loses only the subscriber, which re-subscribes; it lives
+/// across the supervisor's re-registrations (waiting for the endpoint to reconnect meanwhile)
+/// and is stopped by the supervisor on close or when re-registration gives up.
 /// </summary>
 internal sealed class TenantClientActor : ReceiveActor
 {
