@@ -68,6 +68,14 @@ public class AgentServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_master_socket_is_created_with_mode_0660_whatever_the_umask()
+    {
+        await using var agent = await AgentFixture.StartAsync(new ServiceSettings { SvcId = 1 });
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite,
+            File.GetUnixFileMode(agent.SocketPath));
+    }
+
+    [Fact]
     public async Task Allow_lists_admit_only_the_listed_peer_uids_and_gids()
     {
         uint uid = Descsock.Interop.Libc.GetEuid(), other = uid + 4242;
