@@ -12,12 +12,8 @@ public sealed record DescsockStatistics(long FramesSent, long BytesSent, long Fr
 {
     internal static DescsockStatistics From(TenantEndpoint endpoint)
     {
-        var t = endpoint.Retired;
-        var r = endpoint.Resources;
-        return new DescsockStatistics(
-            t.FramesSent + (r?.Transmitter.Frames ?? 0), t.BytesSent + (r?.Transmitter.Bytes ?? 0),
-            t.FramesReceived + (r?.Receiver.Frames ?? 0), t.BytesReceived + (r?.Receiver.Bytes ?? 0),
-            t.ReceiveDropsInvalid + (r?.Receiver.DroppedInvalid ?? 0), t.Doorbells + (r?.Transmitter.Doorbells ?? 0),
-            endpoint.Reconnects, t.SendLostOnDisconnect, t.ReceiveLostOnDisconnect);
+        var t = EndpointTotals.Of(endpoint);
+        return new DescsockStatistics(t.FramesSent, t.BytesSent, t.FramesReceived, t.BytesReceived, t.ReceiveDropsInvalid,
+            t.Doorbells, t.Reconnects, t.SendLostOnDisconnect, t.ReceiveLostOnDisconnect);
     }
 }

@@ -52,6 +52,7 @@ public sealed class DescsockEngine : IDisposable
         switch (reply)
         {
             case TenantSupervisor.Connected c:
+                Diagnostics.DescsockMetrics.Register(endpoint, settings.SvcId);
                 return new TenantHandle(endpoint, supervisor, c.AgentName);
             case TenantSupervisor.Failed f:
                 System.Stop(supervisor);

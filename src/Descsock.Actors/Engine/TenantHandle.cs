@@ -11,6 +11,7 @@ public sealed record TenantHandle(TenantEndpoint Endpoint, IActorRef Supervisor,
     /// <summary>Asks the supervisor to disconnect and release everything, and waits for it.</summary>
     public async Task CloseAsync(TimeSpan timeout)
     {
+        Diagnostics.DescsockMetrics.Unregister(Endpoint);
         try
         {
             await Supervisor.Ask<TenantSupervisor.Closed>(TenantSupervisor.Close.Instance, timeout).ConfigureAwait(false);

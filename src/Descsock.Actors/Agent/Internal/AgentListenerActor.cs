@@ -63,6 +63,7 @@ internal sealed class AgentListenerActor : ReceiveActor
     private void Start()
     {
         _plane = new ForwardingPlane(_settings, CreateTaps());
+        Diagnostics.DescsockMetrics.RegisterAgent(this, () => _settings.Services.Select(s => (s.SvcId, _counters.GetOrAdd(s.SvcId, _ => new ServiceCounters()))));
         _listener = SeqPacketListener.Bind(_settings.SocketPath);
         _planeActor = Context.ActorOf(Props.Create(() => new PlaneActor(_plane)).WithDispatcher(Sep.DispatcherId), "plane");
         var (listener, self, token) = (_listener, Self, _stop.Token);
@@ -132,6 +133,7 @@ internal sealed class AgentListenerActor : ReceiveActor
 
     protected override void PostStop()
     {
+        Diagnostics.DescsockMetrics.UnregisterAgent(this);
         _stop.Cancel();
         _acceptLoop?.Wait(TimeSpan.FromSeconds(1));
         _listener?.Dispose();
