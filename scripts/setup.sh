@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent machine set-up for descsock (run as root, no sudo): the DPDK peer the tests use,
-# iproute2 and ping (the TAP bridge test), and a 2 MiB hugetlbfs for dma_shmem_path. Prints what it did and, for anything it
-# cannot do here, why. Prerequisite: the .NET 10 SDK (`dotnet` on PATH).
+# iproute2 and ping (the TAP bridge test), tshark (reads back `descsock capture` files), and a
+# 2 MiB hugetlbfs for dma_shmem_path. Prints what it did and, for anything it cannot do here,
+# why. Prerequisite: the .NET 10 SDK (`dotnet` on PATH).
 set -euo pipefail
 
 say() { echo "setup: $*"; }
@@ -17,6 +18,7 @@ command -v dpdk-testpmd >/dev/null 2>&1 || need+=(dpdk-dev)
 have_memif || need+=(librte-net-memif23)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: error: need root to install ${need[*]}" >&2
@@ -27,7 +29,7 @@ if ((${#need[@]})); then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null
 else
-  say "dpdk-testpmd, the memif driver, ip and ping are installed"
+  say "dpdk-testpmd, the memif driver, ip, ping and tshark are installed"
 fi
 
 # Hugepages: best effort. A container may forbid it; the tests then say so and use tmpfs.

@@ -15,7 +15,8 @@ internal sealed class Arguments
         var a = new Arguments();
         for (int i = 0; i < args.Length; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+            bool isOption = args[i].StartsWith("--", StringComparison.Ordinal) || (args[i].Length == 2 && args[i][0] == '-'); // -w, as tcpdump
+            if (!isOption) throw new ArgumentException($"unexpected argument '{args[i]}'");
             if (flags.Contains(args[i]))
             {
                 a._values[args[i]] = "";

@@ -1,4 +1,5 @@
 using Descsock.Agent;
+using Descsock.Host.Capture;
 using Descsock.Host.Ping;
 using Descsock.Host.Stats;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,18 @@ public static class Cli
           --stats-socket PATH  the stats socket itself (instead of --socket)
           --json               print the agent's JSON document as it is
 
+        descsock capture --socket PATH --svc-id N -w FILE [--count N] [--seconds S]
+            Registers as the tenant of service N and writes every frame the agent delivers to
+            it (what a switch group floods or sends to this port; what the kernel sends out of
+            a tap service's interface) to FILE in pcap format, readable by tcpdump and tshark.
+            Stops after --count frames, --seconds seconds, or Ctrl+C.
+          --socket PATH      the agent's master socket (required)
+          --svc-id N         service id to capture on (required)
+          -w, --write FILE   the pcap file to write (required)
+          --count N          stop after N frames (default: no limit)
+          --seconds S        stop after S seconds (default: no limit)
+          --shm PATH, --secret S   as for ping
+
         descsock ping --socket PATH --svc-id N [options]
             Opens a tenant connection to the DMA agent at PATH (a file, or @name for an
             abstract socket), sends self-checking frames of random sizes, and checks that an
@@ -59,6 +72,7 @@ public static class Cli
                 "ping" => await PingAsync(Arguments.Parse(args[1..]), stdout),
                 "agent" => await AgentHost.AgentCommand.RunAsync(args[1..], stderr),
                 "stats" => await StatsAsync(Arguments.Parse(args[1..], "--json"), stdout),
+                "capture" => await CaptureAsync(Arguments.Parse(args[1..]), stdout),
                 _ => throw new ArgumentException($"unknown command '{args[0]}'"),
             };
         }
@@ -86,6 +100,30 @@ public static class Cli
         var document = StatsDocument.Parse(answer, path); // checked even for --json: garbage is an error, not output
         if (json) stdout.WriteLine(answer.TrimEnd());
         else StatsTable.Write(document, stdout);
+        return 0;
+    }
+
+    private static async Task<int> CaptureAsync(Arguments a, TextWriter stdout)
+    {
+        var spec = new DescsockClientSpec
+        {
+            MasterSocketPath = a.Required("--socket"),
+            SvcId = a.Long("--svc-id", null),
+            DmaShmemPath = a.Optional("--shm"),
+            Secret = a.Optional("--secret"),
+        };
+        string path = a.Optional("-w") ?? a.Required("--write");
+        long count = a.Long("--count", 0);
+        long seconds = a.Long("--seconds", 0);
+        a.RejectUnknown();
+        using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        await using var socket = await DescsockSocket.OpenAsync(spec);
+        using var pcap = new PcapWriter(File.Create(path));
+        stdout.WriteLine($"capture: svc_id {spec.SvcId} on {spec.MasterSocketPath} → {path}" +
+                         (count > 0 ? $", {count} frames" : "") + (seconds > 0 ? $", {seconds} s" : "") + "; Ctrl+C to stop");
+        long frames = await Capturer.RunAsync(socket, pcap, count, stop.Token);
+        stdout.WriteLine($"capture: {frames} frames written to {path}");
         return 0;
     }
 
