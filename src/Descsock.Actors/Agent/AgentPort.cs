@@ -55,6 +55,12 @@ public sealed unsafe class AgentPort
     /// <summary>Why the last violation happened.</summary>
     public string LastViolation { get; private set; } = "";
 
+    /// <summary>After a sleep: clears the tenant's doorbell, or expels a tenant that made it blocking (rule 10).</summary>
+    public void DrainDoorbell()
+    {
+        if (!ReceiveDoorbell.DrainUntrusted()) Violation("the S2M interrupt eventfd was switched to blocking mode", fatal: true);
+    }
+
     /// <summary>Asks the tenant for a doorbell before the plane sleeps (or, false, tells it we poll again).</summary>
     public void WantInterrupts(bool want) => Volatile.Write(ref _s2m.Flags, want ? (ushort)0 : RingLayout.FlagMaskInterrupt);
 

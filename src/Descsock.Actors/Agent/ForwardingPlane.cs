@@ -83,9 +83,8 @@ public sealed class ForwardingPlane : IDisposable
         {
             _epoll ??= BuildEpoll();
             _epoll.Wait(maxSleepMs);
-            // Tenants' doorbells are never read: they are edge-triggered in the epoll set, so a
-            // tenant that makes its eventfd blocking cannot stall the plane (security rule 10).
             _wake.Drain();
+            foreach (var p in _ports) p.DrainDoorbell(); // checked: a blocking eventfd is refused, never read (rule 10)
             _drowsy = true;
         }
         foreach (var p in _ports) p.WantInterrupts(false);
@@ -206,7 +205,7 @@ public sealed class ForwardingPlane : IDisposable
     {
         var e = new Epoll();
         e.Add(_wake.Descriptor, 0);
-        for (int i = 0; i < _ports.Count; i++) e.Add(_ports[i].ReceiveDoorbell.Descriptor, (ulong)i + 1, edgeTriggered: true);
+        for (int i = 0; i < _ports.Count; i++) e.Add(_ports[i].ReceiveDoorbell.Descriptor, (ulong)i + 1);
         foreach (var t in _taps)
             if (t.BrokenErrno == 0) e.Add(t.Device.Descriptor, 0);
         return e;

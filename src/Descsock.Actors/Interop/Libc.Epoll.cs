@@ -7,7 +7,6 @@ internal static partial class Libc
     internal const int EPOLL_CTL_ADD = 1;
     internal const int EPOLL_CTL_DEL = 2;
     internal const uint EPOLLIN = 1;
-    internal const uint EPOLLET = 1u << 31;
 
     [LibraryImport(Name, EntryPoint = "epoll_create1", SetLastError = true)]
     internal static partial int EpollCreate1(int flags);

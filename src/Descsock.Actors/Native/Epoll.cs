@@ -9,14 +9,10 @@ public sealed unsafe class Epoll : IDisposable
 {
     private readonly FileDescriptor _fd = FileDescriptor.FromResult(Libc.EpollCreate1(Libc.EPOLL_CLOEXEC), "epoll_create1");
 
-    /// <summary>
-    /// Watches <paramref name="fd"/> for readability, reporting <paramref name="token"/>. With
-    /// <paramref name="edgeTriggered"/>, each write to an eventfd wakes the waiter once and the
-    /// counter need never be read (the agent never reads a tenant's eventfd: security rule 10).
-    /// </summary>
-    public void Add(FileDescriptor fd, ulong token, bool edgeTriggered = false)
+    /// <summary>Watches <paramref name="fd"/> for readability, reporting <paramref name="token"/>.</summary>
+    public void Add(FileDescriptor fd, ulong token)
     {
-        var ev = new EpollEvent { Events = Libc.EPOLLIN | (edgeTriggered ? Libc.EPOLLET : 0), Data = token };
+        var ev = new EpollEvent { Events = Libc.EPOLLIN, Data = token };
         if (Libc.EpollCtl(_fd.Value, Libc.EPOLL_CTL_ADD, fd.Value, &ev) != 0)
             throw DescsockException.FromLastError("epoll_ctl(ADD)");
     }

@@ -36,11 +36,24 @@ public sealed unsafe class EventFd : IDisposable
     /// the check and the write, but must also have filled the counter to 2^64 - 2 in that
     /// window; see the README's security notes.
     /// </summary>
-    public bool SignalUntrusted()
+    public bool SignalUntrusted() => IsNonBlocking() && Signal();
+
+    /// <summary>
+    /// Drains an eventfd a peer shares with us, refusing (false) one the peer made blocking: a
+    /// read of an empty blocking eventfd would never return. Same residual window as
+    /// <see cref="SignalUntrusted"/>.
+    /// </summary>
+    public bool DrainUntrusted()
+    {
+        if (!IsNonBlocking()) return false;
+        Drain();
+        return true;
+    }
+
+    private bool IsNonBlocking()
     {
         int flags = Libc.Fcntl(Descriptor.Value, Libc.F_GETFL, 0);
-        if (flags < 0 || (flags & Libc.O_NONBLOCK) == 0) return false;
-        return Signal();
+        return flags >= 0 && (flags & Libc.O_NONBLOCK) != 0;
     }
 
     /// <summary>Reads and clears the counter; returns the value read, 0 if it was not signalled.</summary>

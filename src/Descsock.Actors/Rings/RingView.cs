@@ -55,8 +55,8 @@ public readonly unsafe struct RingView
     /// <summary>True when the peer asked to be signalled (its MASK_INT is clear).</summary>
     public bool PeerWantsInterrupt
     {
-        // Plain read is enough: a stale value costs one extra or one late doorbell, and the
-        // consumer re-checks the ring after clearing the flag before it sleeps.
+        // A plain read once the producer has fenced its index store: the consumer clears the
+        // flag, fences, and re-checks the ring before it sleeps, so one of the two sees the other.
         get => (Volatile.Read(ref Flags) & RingLayout.FlagMaskInterrupt) == 0;
     }
 }

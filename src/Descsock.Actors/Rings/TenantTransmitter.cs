@@ -133,6 +133,10 @@ public sealed unsafe class TenantTransmitter
         {
             _guard.Exit();
         }
+        // Full fence: our head store must be visible before we read the agent's flag, or we can
+        // read "busy" while the agent, having just asked for a doorbell, reads our old head and
+        // sleeps (store-load reordering on x86: a lost wake-up, up to the agent's sleep timeout).
+        Interlocked.MemoryBarrier();
         if (_ring.PeerWantsInterrupt)
         {
             Doorbells++;

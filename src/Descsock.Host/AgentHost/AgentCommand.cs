@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Descsock.Agent;
-using Descsock.Engine;
+using Descsock.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,9 +14,6 @@ namespace Descsock.Host.AgentHost;
 /// </summary>
 public static class AgentCommand
 {
-    /// <summary>Marker for the agent actor in Akka.Hosting's registry.</summary>
-    public sealed class AgentActor;
-
     /// <summary>Builds the host; <paramref name="args"/> are the options after <c>agent</c>.</summary>
     public static IHost Build(string[] args)
     {
@@ -32,11 +29,7 @@ public static class AgentCommand
         if (settings.Services.Count == 0) throw new ArgumentException($"{config} configures no services");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SocketPath))!);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddAkka("descsock-agent", (akka, _) =>
-        {
-            akka.AddHocon(DescsockEngine.DefaultConfig, HoconAddMode.Prepend);
-            akka.WithActors((system, registry) => registry.Register<AgentActor>(system.ActorOf(Agent.Agent.Props(settings), "agent")));
-        });
+        builder.Services.AddAkka("descsock-agent", (akka, _) => akka.WithDescsockAgent(settings));
         builder.Services.AddHostedService<AgentStatsReporter>();
         builder.Services.AddHostedService<AgentStatsServer>();
         return builder.Build();
@@ -50,7 +43,7 @@ public static class AgentCommand
     {
         using var host = Build(args);
         await host.StartAsync();
-        var agent = await host.Services.GetRequiredService<IRequiredActor<AgentActor>>().GetAsync();
+        var agent = await host.Services.GetRequiredService<IRequiredActor<DescsockAgent>>().GetAsync();
         try
         {
             await agent.Ask<Agent.Agent.Stats>(Agent.Agent.GetStats.Instance, TimeSpan.FromSeconds(10));

@@ -1,13 +1,14 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Descsock.Agent;
+using Descsock.Hosting;
 using Descsock.Host.Stats;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 namespace Descsock.Host.AgentHost;
 
 /// <summary>Logs every service's counters periodically, and once more at shutdown.</summary>
-internal sealed partial class AgentStatsReporter(IRequiredActor<AgentCommand.AgentActor> agent, AgentSettings settings,
+internal sealed partial class AgentStatsReporter(IRequiredActor<DescsockAgent> agent, AgentSettings settings,
     ILogger<AgentStatsReporter> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

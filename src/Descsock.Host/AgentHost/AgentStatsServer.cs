@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Descsock.Agent;
+using Descsock.Hosting;
 using Descsock.Host.Stats;
 using Descsock.Interop;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,7 @@ namespace Descsock.Host.AgentHost;
 /// closed. Control path, not data path: ordinary async sockets. Every connection is answered on
 /// its own task with a deadline, so a client that connects and never reads holds up nobody.
 /// </summary>
-internal sealed partial class AgentStatsServer(IRequiredActor<AgentCommand.AgentActor> agent, AgentSettings settings,
+internal sealed partial class AgentStatsServer(IRequiredActor<DescsockAgent> agent, AgentSettings settings,
     ILogger<AgentStatsServer> log) : BackgroundService
 {
     /// <summary>How long one connection may take: the actor's answer plus the write.</summary>
