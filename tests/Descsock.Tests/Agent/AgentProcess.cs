@@ -33,6 +33,18 @@ public sealed class AgentProcess : IAsyncDisposable
     public string SocketPath { get; }
     public string StatsSocketPath { get; }
 
+    /// <summary>The agent's process id (for <c>/proc/PID/fd</c>).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>True once the agent process has exited (a crash, when nobody stopped it).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code; only meaningful once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>How many file descriptors the agent holds open right now.</summary>
+    public int OpenDescriptorCount() => System.IO.Directory.GetFileSystemEntries($"/proc/{Pid}/fd").Length;
+
     /// <summary>What the agent printed so far (its log), for failure messages.</summary>
     public string Output
     {
@@ -42,16 +54,20 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <summary>
     /// Starts an agent on <c>DIR/agent.sock</c> with <paramref name="services"/>, its stats socket
     /// at <c>DIR/</c><paramref name="statsSocketName"/> if given (else the default beside the master
-    /// socket); <paramref name="prepare"/> sees the stats socket path first. Returns once the stats
-    /// socket answers (the last thing the agent sets up). Counters are logged every second.
+    /// socket); <paramref name="prepare"/> sees the stats socket path first; <paramref name="settings"/>
+    /// adds or overrides entries of the <c>Agent</c> section (for example <c>HandshakeTimeout</c>).
+    /// Returns once the stats socket answers (the last thing the agent sets up). Counters are
+    /// logged every second.
     /// </summary>
-    public static async Task<AgentProcess> StartAsync(object[] services, string? statsSocketName = null, Action<string>? prepare = null)
+    public static async Task<AgentProcess> StartAsync(object[] services, string? statsSocketName = null, Action<string>? prepare = null,
+        IReadOnlyDictionary<string, object>? settings = null)
     {
         string dir = System.IO.Directory.CreateTempSubdirectory("dsp-").FullName;
         string socket = Path.Combine(dir, "agent.sock");
         string stats = statsSocketName is null ? socket + ".stats" : Path.Combine(dir, statsSocketName);
         var agent = new Dictionary<string, object> { ["Services"] = services, ["StatsInterval"] = "00:00:01" };
         if (statsSocketName is not null) agent["StatsSocketPath"] = stats;
+        foreach (var (key, value) in settings ?? new Dictionary<string, object>()) agent[key] = value;
         string config = Path.Combine(dir, "agent.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Agent = agent }));
         prepare?.Invoke(stats);

@@ -49,7 +49,12 @@ internal sealed class AgentSessionActor : ReceiveActor
     protected override void PreStart()
     {
         var (c, s, r) = (_connection, _settings, _registry);
-        Task.Run(() => AgentHandshake.Run(c, s, r)).PipeTo(Self, success: () => HandshakeDone.Instance, failure: e => e);
+        // Its own thread, not the thread pool: the handshake blocks in poll() for up to HandshakeTimeout
+        // per step, and a few silent peers holding pool threads starved the actors (ours included)
+        // of the pool, so every other tenant's registration waited for thread injection (8 silent
+        // connections: 0.6 s, 60: 1.6 s; security rule 15). At most MaxPendingHandshakes such threads.
+        Task.Factory.StartNew(() => AgentHandshake.Run(c, s, r), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            .PipeTo(Self, success: () => HandshakeDone.Instance, failure: e => e);
     }
 
     private void GoLive()
