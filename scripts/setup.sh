@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent machine set-up for descsock (run as root, no sudo): the DPDK peer the tests use,
-# iproute2 and ping (the TAP bridge test), tshark (reads back `descsock capture` files), and a
-# 2 MiB hugetlbfs for dma_shmem_path. Prints what it did and, for anything it cannot do here,
-# why. Prerequisite: the .NET 10 SDK (`dotnet` on PATH).
+# iproute2 and ping (the TAP bridge test), tshark (reads back `descsock capture` files), gcc and
+# make (libdescsock.so and the C test_client), and a 2 MiB hugetlbfs for dma_shmem_path. Prints
+# what it did and, for anything it cannot do here, why. Prerequisite: the .NET 10 SDK (`dotnet` on PATH).
 set -euo pipefail
 
 say() { echo "setup: $*"; }
@@ -19,6 +19,8 @@ have_memif || need+=(librte-net-memif23)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v make >/dev/null 2>&1 || need+=(make)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: error: need root to install ${need[*]}" >&2
@@ -29,7 +31,7 @@ if ((${#need[@]})); then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null
 else
-  say "dpdk-testpmd, the memif driver, ip, ping and tshark are installed"
+  say "dpdk-testpmd, the memif driver, ip, ping, tshark, gcc and make are installed"
 fi
 
 # Hugepages: best effort. A container may forbid it; the tests then say so and use tmpfs.

@@ -13,6 +13,7 @@ public static class Errno
     public const int EWOULDBLOCK = 11;
     public const int ENOMEM = 12;
     public const int EACCES = 13;
+    public const int EFAULT = 14;
     public const int EBUSY = 16;
     public const int ENODEV = 19;
     public const int EINVAL = 22;
@@ -22,6 +23,7 @@ public static class Errno
     public const int EMSGSIZE = 90;
     public const int EADDRINUSE = 98;
     public const int ECONNRESET = 104;
+    public const int EISCONN = 106;
     public const int ENOTCONN = 107;
     public const int ETIMEDOUT = 110;
     public const int ECONNREFUSED = 111;

@@ -26,6 +26,7 @@ public sealed class DescsockException : IOException
     /// <summary>The symbolic name of an errno value this library uses, or its number.</summary>
     public static string ErrnoName(int errno) => errno switch
     {
+        Interop.Errno.EPERM => "EPERM",
         Interop.Errno.ENOENT => "ENOENT",
         Interop.Errno.EINTR => "EINTR",
         Interop.Errno.EIO => "EIO",
@@ -33,6 +34,7 @@ public sealed class DescsockException : IOException
         Interop.Errno.EAGAIN => "EWOULDBLOCK",
         Interop.Errno.ENOMEM => "ENOMEM",
         Interop.Errno.EACCES => "EACCES",
+        Interop.Errno.EFAULT => "EFAULT",
         Interop.Errno.EBUSY => "EBUSY",
         Interop.Errno.EINVAL => "EINVAL",
         Interop.Errno.ENOSPC => "ENOSPC",
@@ -41,6 +43,7 @@ public sealed class DescsockException : IOException
         Interop.Errno.EMSGSIZE => "EMSGSIZE",
         Interop.Errno.EADDRINUSE => "EADDRINUSE",
         Interop.Errno.ECONNRESET => "ECONNRESET",
+        Interop.Errno.EISCONN => "EISCONN",
         Interop.Errno.ENOTCONN => "ENOTCONN",
         Interop.Errno.ETIMEDOUT => "ETIMEDOUT",
         Interop.Errno.ECONNREFUSED => "ECONNREFUSED",
