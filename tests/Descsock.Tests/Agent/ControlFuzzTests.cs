@@ -125,25 +125,28 @@ public class ControlFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Regression_a_burst_of_silent_connections_does_not_delay_the_next_tenants_hello_or_registration()
     {
-        await using var agent = await AgentProcess.StartAsync(G.Services(), settings: new Dictionary<string, object> { ["HandshakeTimeout"] = "00:00:05" });
+        await using var agent = await AgentProcess.StartAsync(G.Services(), settings: new Dictionary<string, object> { ["HandshakeTimeout"] = "00:01:00" });
         ServeWellBehavedTenant(agent, "before the silent connections");
         var silent = new List<SeqPacketSocket>();
         try
         {
-            for (int i = 0; i < 32; i++) silent.Add(SeqPacketSocket.Connect(agent.SocketPath)); // never read, never send
+            // Silent for far longer than the bound below: a handshake that waited for a thread-pool
+            // thread behind them (the old bug) would wait tens of seconds, not milliseconds.
+            for (int i = 0; i < 48; i++) silent.Add(SeqPacketSocket.Connect(agent.SocketPath)); // never read, never send
             await Task.Delay(200);
 
             var clock = Stopwatch.StartNew();
             using (var probe = SeqPacketSocket.Connect(agent.SocketPath))
             {
                 var hello = new byte[MemifMessageLayout.Size];
-                Assert.Equal(ReceiveStatus.Message, probe.Receive(hello, out _, out _, 5000));
+                Assert.Equal(ReceiveStatus.Message, probe.Receive(hello, out _, out _, 30_000));
                 Assert.Equal(MemifMessageType.Hello, MemifCodec.PeekType(hello));
             }
             var helloTime = clock.Elapsed;
-            output.WriteLine($"HELLO after 32 silent connections: {helloTime.TotalMilliseconds:F0} ms");
-            Assert.True(helloTime < TimeSpan.FromMilliseconds(200), $"the next tenant waited {helloTime.TotalMilliseconds:F0} ms for HELLO behind 32 silent connections");
-            ServeWellBehavedTenant(agent, "beside 32 silent connections");
+            output.WriteLine($"HELLO after 48 silent connections: {helloTime.TotalMilliseconds:F0} ms");
+            // A liveness bound, not a speed target: generous for a loaded CI machine, far below starvation.
+            Assert.True(helloTime < TimeSpan.FromSeconds(3), $"the next tenant waited {helloTime.TotalMilliseconds:F0} ms for HELLO behind 48 silent connections");
+            ServeWellBehavedTenant(agent, "beside 48 silent connections");
         }
         finally
         {
