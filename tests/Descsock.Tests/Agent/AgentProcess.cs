@@ -96,6 +96,31 @@ public sealed class AgentProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the counters from the stats socket (one connection, read to the end), as the in-process
+    /// <see cref="AgentFixture.StatsAsync"/> returns them.
+    /// </summary>
+    public async Task<Descsock.Agent.Agent.Stats> StatsAsync()
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(StatsSocketPath), deadline.Token);
+        using var answer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        for (int n; (n = await socket.ReceiveAsync(chunk, SocketFlags.None, deadline.Token)) > 0;) answer.Write(chunk, 0, n);
+        using var json = JsonDocument.Parse(answer.ToArray());
+        var services = new Dictionary<uint, Descsock.Agent.Agent.ServiceStats>();
+        foreach (var s in json.RootElement.GetProperty("services").EnumerateArray())
+        {
+            long L(string name) => s.GetProperty(name).GetInt64();
+            uint id = s.GetProperty("svcId").GetUInt32();
+            services[id] = new Descsock.Agent.Agent.ServiceStats(id, Enum.Parse<Descsock.Agent.ServiceMode>(s.GetProperty("mode").GetString()!, ignoreCase: true),
+                s.GetProperty("inUse").GetBoolean(), L("framesIn"), L("bytesIn"), L("framesOut"), L("bytesOut"),
+                L("dropsInvalid"), L("dropsNoRoom"), L("dropsSink"));
+        }
+        return new Descsock.Agent.Agent.Stats(services);
+    }
+
     /// <summary>Waits up to 10 s for the agent's log to contain <paramref name="text"/>.</summary>
     public async Task<bool> LogsAsync(string text)
     {
