@@ -10,12 +10,9 @@ internal static class AgentCommandLine
 
     public static Command Create()
     {
-        var config = new Option<string>("--config")
-        {
-            Description = "The JSON configuration; every key is described in config/README.md. " +
-                          "Default: config/agent.json beside the executable if it is there, else in the current directory.",
-            HelpName = "FILE",
-        };
+        var config = CliOptions.Text("--config",
+            "The JSON configuration; every key is described in config/README.md. " +
+            "Default: config/agent.json beside the executable if it is there, else in the current directory.", "FILE");
         config.Validators.Add(result =>
         {
             string? path = result.GetValueOrDefault<string?>();

@@ -37,11 +37,7 @@ internal sealed class BenchCommandLine
 
     private readonly Option<double> _seconds = CliOptions.Seconds("--seconds", "Measured time of one run, in seconds (fractions allowed).");
 
-    private readonly Option<string> _json = new("--json")
-    {
-        Description = "Where the results go as JSON (the directory is created).",
-        HelpName = "FILE",
-    };
+    private readonly Option<string> _json = CliOptions.Text("--json", "Where the results go as JSON (the directory is created).", "FILE");
 
     private readonly Option<bool> _noJson = new("--no-json") { Description = "Write no JSON file, only the table." };
 

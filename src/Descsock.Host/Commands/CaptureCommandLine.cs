@@ -8,12 +8,10 @@ internal static class CaptureCommandLine
     public static Command Create()
     {
         var tenant = new TenantOptions();
-        var write = new Option<string>("--write", "-w")
-        {
-            Description = "The pcap file to write (replaced if it exists), readable by tcpdump -r and tshark -r; frames are stored without their 4 CRC bytes.",
-            HelpName = "FILE",
-            Required = true,
-        };
+        var write = CliOptions.Text("--write",
+            "The pcap file to write (replaced if it exists), readable by tcpdump -r and tshark -r; frames are stored without their 4 CRC bytes.",
+            "FILE", "-w");
+        write.Required = true;
         write.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is "") result.AddError("option --write: the file name is empty");

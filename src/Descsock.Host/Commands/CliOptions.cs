@@ -9,7 +9,9 @@ namespace Descsock.Host.Commands;
 /// Options that check their own values. Numbers parse in a <see cref="Option{T}.CustomParser"/>
 /// rather than a validator: a validator that reads a value System.CommandLine could not convert
 /// throws instead of reporting, and one message ("option --x: 'v' is not ...") covers both a
-/// malformed and an out-of-range value.
+/// malformed and an out-of-range value. A single-valued option given twice takes the last value,
+/// as the old parser did and as <c>scripts/demo.sh --count N</c> relies on (it passes its own
+/// <c>--count</c> first).
 /// </summary>
 internal static class CliOptions
 {
@@ -33,15 +35,38 @@ internal static class CliOptions
         {
             Description = description,
             HelpName = helpName,
+            Arity = ArgumentArity.OneOrMore, // one value per occurrence; the last one counts
             CustomParser = result =>
             {
-                if (result.Tokens.Count == 0) return default; // the arity check reports it
-                string text = result.Tokens[^1].Value;
+                if (LastValue(result, name) is not string text) return default;
                 if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out T value) && valid(value)) return value;
                 result.AddError($"option {name}: '{text}' is not {requirement}");
                 return default;
             },
         };
+    }
+
+    /// <summary>A text value (a file name, a secret); given twice, the last one counts.</summary>
+    public static Option<string> Text(string name, string description, string helpName, params string[] aliases) => new(name, aliases)
+    {
+        Description = description,
+        HelpName = helpName,
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = result => LastValue(result, name),
+    };
+
+    /// <summary>
+    /// The value of the option's last occurrence; null, with an error, if an occurrence has none
+    /// (<c>--count 5 --count</c>: the arity check sees two identifiers and one value, and is content).
+    /// </summary>
+    private static string? LastValue(ArgumentResult result, string name)
+    {
+        if (result.Parent is OptionResult option && option.IdentifierTokenCount > result.Tokens.Count)
+        {
+            result.AddError($"option {name} needs a value");
+            return null;
+        }
+        return result.Tokens.Count == 0 ? null : result.Tokens[^1].Value; // none: the arity check reports it
     }
 
     /// <summary>
@@ -50,7 +75,8 @@ internal static class CliOptions
     /// </summary>
     public static Option<string> Path(string name, string description, bool required = false)
     {
-        var option = new Option<string>(name) { Description = description, HelpName = "PATH", Required = required };
+        var option = Text(name, description, "PATH");
+        option.Required = required;
         option.Validators.Add(result =>
         {
             string? value = result.GetValueOrDefault<string?>();
@@ -65,11 +91,8 @@ internal static class CliOptions
     /// <summary>The memif secret, checked as the library will check it.</summary>
     public static Option<string> Secret()
     {
-        var option = new Option<string>("--secret")
-        {
-            Description = "The service's memif secret, if the agent's configuration sets one: at most 23 printable ASCII characters. Default: none.",
-            HelpName = "S",
-        };
+        var option = Text("--secret",
+            "The service's memif secret, if the agent's configuration sets one: at most 23 printable ASCII characters. Default: none.", "S");
         option.Validators.Add(result =>
         {
             try

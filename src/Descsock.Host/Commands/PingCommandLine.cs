@@ -23,7 +23,7 @@ internal static class PingCommandLine
             FramePattern.MinFrame, LargestFrame);
         maxSize.DefaultValueFactory = _ => 1518 + 4;
         var ringLog2 = CliOptions.Integer("--ring-log2",
-            $"log2 of the ring size, {RingLayout.MinLog2Size} to {RingLayout.MaxLog2Size} (10 = 1024 descriptors); the agent may lower it. At most half the ring is in flight.",
+            $"log2 of the ring size, {RingLayout.MinLog2Size} to {RingLayout.MaxLog2Size} (10 = 1024 descriptors); the agent may lower it. At most half the ring's descriptors are in flight.",
             RingLayout.MinLog2Size, RingLayout.MaxLog2Size);
         ringLog2.DefaultValueFactory = _ => 10;
 
@@ -58,8 +58,9 @@ internal static class PingCommandLine
                 MaxSize = max,
                 Progress = stdout,
             };
-            // The echo must never overrun our receive ring, or the check reports loss that is ours.
-            options = options with { Window = Math.Min(options.Window, Math.Max(1, (1 << log2) / 2)) };
+            // The echo must never overrun our receive ring, or the check reports loss that is ours:
+            // at most half the ring's descriptors in flight, counting a chained frame as all of its buffers.
+            options = options with { Window = Math.Min(options.Window, Math.Max(1, (1 << log2) / 2 / buffersPerFrame)) };
             using var ctrlC = new CtrlC(cancel);
             await using var socket = await DescsockSocket.OpenAsync(spec, cancellationToken: ctrlC.Token);
             stdout.WriteLine($"connected to agent '{socket.AgentName}' at {spec.MasterSocketPath} as svc_id {spec.SvcId}; " +

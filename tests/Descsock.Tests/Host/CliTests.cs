@@ -113,6 +113,21 @@ public class CliTests
     }
 
     [Fact]
+    public async Task A_repeated_option_takes_its_last_value_as_demo_sh_relies_on()
+    {
+        string first = $"/tmp/descsock-first-{Guid.NewGuid():N}.sock", last = $"/tmp/descsock-last-{Guid.NewGuid():N}.sock";
+        var (exit, _, stderr) = await RunAsync("ping", "--socket", first, "--svc-id", "0", "--count", "100000", "--socket", last, "--count", "5");
+        Assert.Equal(3, exit);
+        Assert.Contains(last, stderr);
+        Assert.DoesNotContain(first, stderr);
+        Assert.Equal(4, ParseBench("--runs", "2", "--runs", "4").Runs);
+
+        (exit, _, stderr) = await RunAsync("ping", "--socket", last, "--svc-id", "0", "--count", "5", "--count");
+        Assert.Equal(2, exit);
+        Assert.Contains("option --count needs a value", stderr);
+    }
+
+    [Fact]
     public async Task Inconsistent_or_unusable_ping_options_exit_2_before_connecting()
     {
         // No agent at /x: had these got as far as connecting, the exit would be 3.
