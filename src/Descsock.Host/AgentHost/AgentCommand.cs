@@ -10,22 +10,38 @@ namespace Descsock.Host.AgentHost;
 /// <summary>
 /// <c>descsock agent</c>: the software DMA agent as a long-running service on
 /// Microsoft.Extensions.Hosting and Akka.Hosting. Settings come from the JSON file, then the
-/// environment (<c>DESCSOCK_Agent__SocketPath</c>), then the command line.
+/// environment (<c>DESCSOCK_Agent__SocketPath</c>), then <c>--Agent:Key=value</c> overrides,
+/// then <c>--socket</c>.
 /// </summary>
 public static class AgentCommand
 {
-    /// <summary>Builds the host; <paramref name="args"/> are the options after <c>agent</c>.</summary>
-    public static IHost Build(string[] args)
+    /// <summary>
+    /// Builds the host from <paramref name="configFile"/> (null: the default) with
+    /// <paramref name="overrides"/> in <c>Microsoft.Extensions.Configuration.CommandLine</c>'s
+    /// syntax. A configuration that cannot be read or bound is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static IHost Build(string? configFile, string? socketPath, IReadOnlyList<string> overrides)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        string config = ConfigPath(args);
+        string config = configFile ?? DefaultConfigPath();
         builder.Configuration.Sources.Clear();
-        builder.Configuration
-            .AddJsonFile(Path.GetFullPath(config), optional: false)
-            .AddEnvironmentVariables("DESCSOCK_")
-            .AddCommandLine(args, new Dictionary<string, string> { ["--socket"] = "Agent:SocketPath", ["--config"] = "ConfigFile" });
-        var settings = builder.Configuration.GetSection("Agent").Get<AgentSettings>()
-            ?? throw new ArgumentException($"{config} has no \"Agent\" section");
+        AgentSettings? settings;
+        try
+        {
+            builder.Configuration
+                .AddJsonFile(Path.GetFullPath(config), optional: false)
+                .AddEnvironmentVariables("DESCSOCK_")
+                .AddCommandLine([.. overrides]);
+            if (socketPath is not null)
+                builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Agent:SocketPath", socketPath)]);
+            settings = builder.Configuration.GetSection("Agent").Get<AgentSettings>();
+        }
+        // Not found, not JSON, or a value that does not fit its setting: the user's input, not a failure to start.
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            throw new ArgumentException($"configuration {config}: {e.Message}{(e.InnerException is null ? "" : $" ({e.InnerException.Message})")}", e);
+        }
+        if (settings is null) throw new ArgumentException($"{config} has no \"Agent\" section");
         if (settings.Services.Count == 0) throw new ArgumentException($"{config} configures no services");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SocketPath))!);
         builder.Services.AddSingleton(settings);
@@ -36,14 +52,16 @@ public static class AgentCommand
     }
 
     /// <summary>
-    /// Runs the agent until SIGTERM/SIGINT. Returns 0, or 1 when the agent could not start (its
-    /// socket or a TAP interface refused), after printing why to <paramref name="stderr"/>.
+    /// Runs the agent until SIGTERM/SIGINT (or <paramref name="cancellationToken"/>). Returns 0, or
+    /// 1 when the agent could not start (its socket or a TAP interface refused), after printing why
+    /// to <paramref name="stderr"/>.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stderr)
+    public static async Task<int> RunAsync(string? configFile, string? socketPath, IReadOnlyList<string> overrides, TextWriter stderr,
+        CancellationToken cancellationToken = default)
     {
-        using var host = Build(args);
-        await host.StartAsync();
-        var agent = await host.Services.GetRequiredService<IRequiredActor<DescsockAgent>>().GetAsync();
+        using var host = Build(configFile, socketPath, overrides);
+        await host.StartAsync(cancellationToken);
+        var agent = await host.Services.GetRequiredService<IRequiredActor<DescsockAgent>>().GetAsync(cancellationToken);
         try
         {
             await agent.Ask<Agent.Agent.Stats>(Agent.Agent.GetStats.Instance, TimeSpan.FromSeconds(10));
@@ -51,18 +69,17 @@ public static class AgentCommand
         catch (Exception e) when (e is DescsockException or AskTimeoutException)
         {
             stderr.WriteLine($"descsock agent: cannot start: {e.Message}");
-            await host.StopAsync();
+            await host.StopAsync(CancellationToken.None);
             return 1;
         }
-        await host.WaitForShutdownAsync();
+        await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
-    private static string ConfigPath(string[] args)
+    /// <summary>config/agent.json beside the executable if it is there (an installed agent), else in the current directory.</summary>
+    public static string DefaultConfigPath()
     {
-        int i = Array.IndexOf(args, "--config");
-        if (i >= 0 && i + 1 < args.Length) return args[i + 1];
         string beside = Path.Combine(AppContext.BaseDirectory, "config", "agent.json");
-        return File.Exists(beside) ? beside : "config/agent.json";
+        return File.Exists(beside) ? beside : Path.Combine("config", "agent.json");
     }
 }
