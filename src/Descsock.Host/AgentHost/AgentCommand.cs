@@ -45,7 +45,11 @@ public static class AgentCommand
         if (settings.Services.Count == 0) throw new ArgumentException($"{config} configures no services");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SocketPath))!);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddAkka("descsock-agent", (akka, _) => akka.WithDescsockAgent(settings));
+        // Akka's own log events (session refusals, expulsions, supervision) go through the host's
+        // ILogger too, so one logging configuration governs everything the agent prints.
+        builder.Services.AddAkka("descsock-agent", (akka, _) => akka
+            .ConfigureLoggers(loggers => { loggers.ClearLoggers(); loggers.AddLoggerFactory(); })
+            .WithDescsockAgent(settings));
         builder.Services.AddHostedService<AgentStatsReporter>();
         builder.Services.AddHostedService<AgentStatsServer>();
         return builder.Build();
