@@ -135,9 +135,10 @@ public sealed unsafe class AgentPort
     /// <summary>
     /// Copies a frame into the buffers the tenant posted on M2S, chaining as needed; with
     /// <paramref name="swapMacs"/> the destination and source MAC are exchanged on the way. False
-    /// (and counted) when the tenant has not posted room. Published at <see cref="Flush"/>.
+    /// (and counted as a drop, unless <paramref name="countNoRoom"/> is false: a generator that
+    /// waits for room loses nothing) when the tenant has not posted room. Published at <see cref="Flush"/>.
     /// </summary>
-    public bool Transmit(ReadOnlySpan<Segment> frame, int length, bool swapMacs)
+    public bool Transmit(ReadOnlySpan<Segment> frame, int length, bool swapMacs, bool countNoRoom = true)
     {
         ushort head = Volatile.Read(ref _m2s.Head); // acquire: the tenant's posted descriptors are visible
         int posted = (ushort)(head - _m2sTail);
@@ -152,7 +153,11 @@ public sealed unsafe class AgentPort
         int needed = 0;
         for (long capacity = 0; capacity < length; needed++)
         {
-            if (needed == targets.Length) { Counters.DropsNoRoom++; return false; }
+            if (needed == targets.Length)
+            {
+                if (countNoRoom) Counters.DropsNoRoom++;
+                return false;
+            }
             RingDescriptor d = _m2s.Descriptor((ushort)(_m2sTail + needed)); // one copy of the posted descriptor
             if (d.Region >= _c.Regions.Count || d.Length == 0 || !_c.Regions[d.Region].Contains(d.Offset, d.Length))
             {

@@ -10,6 +10,7 @@ namespace Descsock.Agent;
 /// destinations to the rest of the switch group), then publishes each port's transmissions
 /// with one tail store and at most one doorbell. TAP services exchange frames with their kernel
 /// interface (<see cref="TapBridge"/>), polled each round and slept on with the doorbells.
+/// Source services get a burst of generated frames each round, as much as their tenants posted room for.
 /// Ports join and leave through a command queue read between rounds; a leaving port is acknowledged only once no round can touch it again,
 /// and only then may its session unmap the tenant's memory (security rule 11).
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class ForwardingPlane : IDisposable
     private readonly AgentSettings _settings;
     private readonly TapBridge[] _taps;
     private readonly Dictionary<uint, TapBridge> _tapOf = new();
+    private readonly List<(AgentPort Port, SourceFrame Frame)> _sources = new();
     private Epoll? _epoll;
     private int _idleRounds;
     private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
@@ -66,6 +68,7 @@ public sealed class ForwardingPlane : IDisposable
         long now = Environment.TickCount64;
         for (int i = 0; i < _taps.Length; i++) work += PollTap(_taps[i]);
         for (int i = 0; i < _ports.Count; i++) work += Drain(_ports[i], now);
+        for (int i = 0; i < _sources.Count; i++) work += Generate(_sources[i].Port, _sources[i].Frame);
         for (int i = 0; i < _ports.Count; i++) _ports[i].Flush();
         for (int i = _ports.Count - 1; i >= 0; i--)
             if (_ports[i].Broken || _ports[i].Violations > _settings.MaxInvalidFrames) Expel(_ports[i]);
@@ -112,6 +115,7 @@ public sealed class ForwardingPlane : IDisposable
                     port.Transmit(segments, length, service.SwapMacs);
                     break;
                 case ServiceMode.Sink:
+                case ServiceMode.Source:
                     port.Counters.DropsSink++;
                     break;
                 case ServiceMode.Switch:
@@ -123,6 +127,14 @@ public sealed class ForwardingPlane : IDisposable
             }
         }
         port.EndReceive();
+        return frames;
+    }
+
+    /// <summary>A source service: fills up to a burst of the buffers its tenant posted; waiting for room loses nothing.</summary>
+    private static int Generate(AgentPort port, SourceFrame frame)
+    {
+        int frames = 0;
+        while (frames < Burst && port.Transmit(frame.Segments, frame.Length, swapMacs: false, countNoRoom: false)) frames++;
         return frames;
     }
 
@@ -160,6 +172,7 @@ public sealed class ForwardingPlane : IDisposable
             {
                 _ports.Add(c.Port);
                 if (c.Port.Service.Mode == ServiceMode.Tap) _tapOf[c.Port.Service.SvcId].Tenant = c.Port;
+                if (c.Port.Service.Mode == ServiceMode.Source) _sources.Add((c.Port, new SourceFrame(c.Port.Service.FrameSize)));
                 if (c.Port.Service.Mode == ServiceMode.Switch)
                 {
                     if (!_groups.TryGetValue(c.Port.Service.Group, out var g))
@@ -193,6 +206,7 @@ public sealed class ForwardingPlane : IDisposable
     private void Remove(AgentPort port)
     {
         if (!_ports.Remove(port)) return;
+        _sources.RemoveAll(s => ReferenceEquals(s.Port, port));
         if (port.Service.Mode == ServiceMode.Tap && _tapOf.TryGetValue(port.Service.SvcId, out var tap) && tap.Tenant == port) tap.Tenant = null;
         if (port.Service.Mode == ServiceMode.Switch && _groups.TryGetValue(port.Service.Group, out var g))
         {

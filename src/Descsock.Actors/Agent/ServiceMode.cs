@@ -11,4 +11,10 @@ public enum ServiceMode
     Switch,
     /// <summary>Bridged to a Linux TAP interface, so the kernel's tools can talk to the tenant.</summary>
     Tap,
+    /// <summary>
+    /// A traffic source, like testpmd's <c>txonly</c>: the agent fills every buffer the tenant
+    /// posts with a generated <see cref="ServiceSettings.FrameSize"/>-byte UDP frame; the tenant's
+    /// own frames are counted and dropped.
+    /// </summary>
+    Source,
 }

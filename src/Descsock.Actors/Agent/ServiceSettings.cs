@@ -31,6 +31,9 @@ public sealed record ServiceSettings
     public bool Admits(uint uid, uint gid) =>
         (AllowedUids is null && AllowedGids is null) || (AllowedUids?.Contains(uid) ?? false) || (AllowedGids?.Contains(gid) ?? false);
 
+    /// <summary>For <see cref="ServiceMode.Source"/>: bytes per generated frame, without CRC (60 to the agent's MaxFrame).</summary>
+    public int FrameSize { get; init; } = 64;
+
     /// <summary>For <see cref="ServiceMode.Tap"/>: the interface name (default <c>dstap</c> and the id).</summary>
     public string? TapName { get; init; }
 

@@ -8,7 +8,9 @@ namespace Descsock.Client;
 /// <see cref="DoWork"/> harvests filled receive buffers, posts empty ones and wakes blocked
 /// application threads (readers on new frames, writers on freed slots), returning how much it did. <see cref="Idle"/> is the adaptive back-off
 /// of rule 6: spin briefly, then ask the agent for doorbells (clear MASK_INT), re-check, and sleep
-/// in epoll on the receive doorbell and our wake eventfd. Thread-safety: one thread (the SEP
+/// in epoll on the receive doorbell and our wake eventfd. While the application polls and
+/// harvests the ring itself (<see cref="TenantReceiver.Assists"/>), the worker neither spins nor
+/// asks for doorbells: it naps and takes over when the polling stops or a reader blocks. Thread-safety: one thread (the SEP
 /// actor's pinned thread). Others wake it through <see cref="TenantResources.WorkerWake"/>.
 /// </summary>
 public sealed class SepPump : IDisposable
@@ -19,12 +21,19 @@ public sealed class SepPump : IDisposable
     private readonly Epoll _epoll = new();
     private int _idleRounds;
     private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
+    private long _seenAssists;
 
     /// <summary>Spins this many empty rounds before sleeping.</summary>
     public const int SpinRounds = 2000;
 
     /// <summary>Longest sleep when nobody waits, so the actor's mailbox is seen regularly.</summary>
     public const int SleepMilliseconds = 100;
+
+    /// <summary>
+    /// Sleep while the application polls the ring itself (readers assist): doorbells stay masked,
+    /// and the worker looks again this often, taking over when the polling stops.
+    /// </summary>
+    public const int ReaderPollingMilliseconds = 10;
 
     /// <summary>Creates a pump over <paramref name="resources"/>.</summary>
     public SepPump(TenantResources resources, EndpointSignal readable, EndpointSignal writable)
@@ -45,21 +54,43 @@ public sealed class SepPump : IDisposable
     public int DoWork()
     {
         var rx = _resources.Receiver;
-        int harvested = rx.Harvest();
-        if (harvested < 0) return -1;
-        int posted = rx.Refill();
-        if (harvested > 0) _readable.Notify();
+        int work = rx.Work(out int harvested);
+        if (work < 0) return -1;
+        if (harvested > 0 && _readable.HasWaiters)
+        {
+            _readable.Notify();
+            // The reader we woke usually shares our CPU (the tenant's core): let it run now, not
+            // when the scheduler next preempts us, a millisecond or more into our spin.
+            Thread.Yield();
+        }
         // Nothing tells us when the agent frees transmit slots, so while a sender waits we look.
         if (_writable.HasWaiters && _resources.Transmitter.FreeSlots > 0) _writable.Notify();
-        return harvested + posted;
+        return work;
     }
 
     /// <summary>Called after an empty round: spins, then sleeps on the doorbells.</summary>
     public void Idle()
     {
+        long assists = _resources.Receiver.Assists;
+        if (assists != _seenAssists && !_readable.HasWaiters)
+        {
+            // The application receives on its own thread: spinning here would only take its CPU,
+            // and doorbells would cost the agent a system call per burst for nothing.
+            _seenAssists = assists;
+            _idleRounds = 0;
+            Sleeps++;
+            _epoll.Wait(ReaderPollingMilliseconds);
+            _resources.WorkerWake.Drain();
+            _drowsy = true;
+            if (!_readable.HasWaiters) return;
+            // A reader blocked meanwhile and woke us: take over the receive side now, not after a mailbox turn.
+        }
         if (!_drowsy && ++_idleRounds < SpinRounds)
         {
-            Thread.SpinWait(20);
+            // Spin, but give the CPU away now and then: application threads of this process
+            // often share it, and a pure spin would hold them off until the scheduler's tick.
+            if ((_idleRounds & 31) == 0) Thread.Yield();
+            else Thread.SpinWait(20);
             return;
         }
         _idleRounds = 0;

@@ -237,7 +237,12 @@ public sealed class TenantEndpoint
             _resources?.Transmitter.WakeWorker(); // a sleeping pump switches to short naps while a sender waits
             return t;
         }
-        if (wantIn && !wantOut) return _readable.Prepare();
+        if (wantIn && !wantOut)
+        {
+            var t = _readable.Prepare();
+            _resources?.Transmitter.WakeWorker(); // a worker napping while the reader polled takes over the receive side
+            return t;
+        }
         var both = Task.WhenAny(_readable.Prepare(), _writable.Prepare());
         _resources?.Transmitter.WakeWorker();
         return both;

@@ -16,6 +16,9 @@ internal struct ExclusiveGuard
         while (Interlocked.Exchange(ref _held, 1) != 0) spin.SpinOnce(sleep1Threshold: -1);
     }
 
+    /// <summary>Enters if nobody holds the guard; never waits. True when entered.</summary>
+    public bool TryEnter() => Interlocked.CompareExchange(ref _held, 1, 0) == 0;
+
     /// <summary>Leaves (release store).</summary>
     public void Exit() => Volatile.Write(ref _held, 0);
 }

@@ -7,9 +7,12 @@ namespace Descsock.Rings;
 /// <summary>
 /// The tenant's receive side, in two halves joined by lock-free queues:
 /// <list type="bullet">
-/// <item>the worker half (<see cref="Harvest"/>, <see cref="Refill"/>, SEP thread only) takes
-/// descriptors the agent filled off the M2S ring into the received queue and posts empty
-/// buffers from the free list, so the agent always has somewhere to write;</item>
+/// <item>the worker half (<see cref="Work"/>) takes descriptors the agent filled off the M2S ring
+/// into the received queue and posts empty buffers from the free list, so the agent always has
+/// somewhere to write. The SEP worker runs it; so does a reader that finds the queue empty (it
+/// "assists"), so that an application polling the socket receives on its own thread, without
+/// waiting for the worker to be scheduled, as DPDK's poll-mode receive does. A guard lets one of
+/// them at a time; the other simply skips its turn;</item>
 /// <item>the reader half (<see cref="TryRecv"/>, any application thread) copies the next whole
 /// frame out of the shared buffers into the caller's buffer (the one copy) and returns the
 /// buffers to the free list.</item>
@@ -28,6 +31,8 @@ public sealed unsafe class TenantReceiver
     private readonly int _maxChain;
     private readonly EventFd _workerWake;
     private ExclusiveGuard _readerGuard;
+    private ExclusiveGuard _workerGuard; // one harvester at a time: the SEP worker or an assisting reader
+    private long _assists;
     private ushort _head;     // last index posted to the agent (worker-owned)
     private ushort _lastTail; // agent's tail already harvested (worker-owned)
     private int _workerWantsBuffers;
@@ -62,8 +67,23 @@ public sealed unsafe class TenantReceiver
     /// <summary>Times the agent's tail claimed more descriptors than we had posted.</summary>
     public long TailViolations { get; private set; }
 
-    /// <summary>True when a whole frame is waiting (or a bad one that the next read discards).</summary>
-    public bool HasFrame => _received.Count > 0;
+    /// <summary>
+    /// True when a frame is waiting (or a bad one that the next read discards). When the queue is
+    /// empty it first harvests the ring itself, as <see cref="TryRecv"/> does.
+    /// </summary>
+    public bool HasFrame
+    {
+        get
+        {
+            if (_received.Count > 0) return true;
+            _readerGuard.Enter(); // the guard keeps a retiring region mapped while we harvest
+            try { return !_retired && Assist(); }
+            finally { _readerGuard.Exit(); }
+        }
+    }
+
+    /// <summary>Times a reader harvested frames itself; the worker stays out of a polling reader's way while this grows.</summary>
+    public long Assists => Volatile.Read(ref _assists);
 
     /// <summary>Frames harvested and not yet read by the application.</summary>
     public int Queued => _received.Count;
@@ -75,14 +95,42 @@ public sealed unsafe class TenantReceiver
         set => Volatile.Write(ref _workerWantsBuffers, value ? 1 : 0);
     }
 
-    /// <summary>Worker: posted buffers the agent has not returned yet.</summary>
+    /// <summary>Posted buffers the agent has not returned yet (a snapshot; exact under the worker guard).</summary>
     public int Outstanding => (ushort)(_head - _lastTail);
 
     /// <summary>
-    /// Worker: moves every descriptor the agent released into the received queue. Returns the
-    /// number harvested, or -1 when the agent's tail is impossible (nothing is processed).
+    /// The worker half, by whoever gets there first: harvests what the agent released and posts
+    /// free buffers. Returns the work done (0 also when another thread is at it), or -1 when the
+    /// agent's tail is impossible (nothing is processed); <paramref name="harvested"/> = descriptors taken.
     /// </summary>
-    public int Harvest()
+    public int Work(out int harvested)
+    {
+        harvested = 0;
+        if (!_workerGuard.TryEnter()) return 0;
+        try
+        {
+            harvested = Harvest();
+            return harvested < 0 ? -1 : harvested + Refill();
+        }
+        finally
+        {
+            _workerGuard.Exit();
+        }
+    }
+
+    /// <summary>Reader, under the reader guard: harvests the ring itself; true when that queued something.</summary>
+    private bool Assist()
+    {
+        if (Work(out int harvested) <= 0 || harvested == 0) return false;
+        Volatile.Write(ref _assists, _assists + 1); // readers are serialised by their guard: one writer
+        return true;
+    }
+
+    /// <summary>
+    /// Under the worker guard: moves every descriptor the agent released into the received queue.
+    /// Returns the number harvested, or -1 when the agent's tail is impossible (nothing is processed).
+    /// </summary>
+    private int Harvest()
     {
         ushort tail = Volatile.Read(ref _ring.Tail); // acquire: the agent's descriptor and buffer writes are visible
         int ready = (ushort)(tail - _lastTail);
@@ -102,8 +150,8 @@ public sealed unsafe class TenantReceiver
         return ready;
     }
 
-    /// <summary>Worker: posts free buffers into every empty M2S slot. Returns how many.</summary>
-    public int Refill()
+    /// <summary>Under the worker guard: posts free buffers into every empty M2S slot. Returns how many.</summary>
+    private int Refill()
     {
         int room = _ring.Size - Outstanding;
         int posted = 0;
@@ -147,9 +195,15 @@ public sealed unsafe class TenantReceiver
         try
         {
             if (_retired) { length = 0; return Errno.ENOTCONN; }
+            bool assisted = false;
             while (true)
             {
                 int status = MeasureFrame(out int entries, out int wireLength, out bool bad);
+                if (status == Errno.EWOULDBLOCK && !assisted)
+                {
+                    assisted = true; // once per call: a partial chain waits for the rest
+                    if (Assist()) continue;
+                }
                 if (status != 0) { length = 0; return status; }
                 if (bad)
                 {
@@ -164,8 +218,9 @@ public sealed unsafe class TenantReceiver
                 Release(entries);
                 Frames++;
                 Bytes += wireLength;
-                // Under the guard, so the wake fd is still open: the worker sleeps short of buffers.
-                if (WorkerWantsBuffers) _workerWake.Signal();
+                // Under the guard, so the wake fd is still open. Once per sleep of a worker short of
+                // buffers, not per frame: the exchange makes this reader the one that signals.
+                if (Volatile.Read(ref _workerWantsBuffers) != 0 && Interlocked.Exchange(ref _workerWantsBuffers, 0) != 0) _workerWake.Signal();
                 return 0;
             }
         }

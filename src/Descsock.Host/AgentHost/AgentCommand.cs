@@ -43,6 +43,9 @@ public static class AgentCommand
         }
         if (settings is null) throw new ArgumentException($"{config} has no \"Agent\" section");
         if (settings.Services.Count == 0) throw new ArgumentException($"{config} configures no services");
+        foreach (var s in settings.Services.Where(s => s.Mode == ServiceMode.Source))
+            if (s.FrameSize < SourceFrame.MinSize || s.FrameSize > settings.MaxFrame)
+                throw new ArgumentException($"{config}: service {s.SvcId}: FrameSize {s.FrameSize} is outside {SourceFrame.MinSize}..{settings.MaxFrame} (MaxFrame)");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SocketPath))!);
         builder.Services.AddSingleton(settings);
         // Akka's own log events (session refusals, expulsions, supervision) go through the host's

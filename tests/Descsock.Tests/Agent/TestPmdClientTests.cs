@@ -1,4 +1,5 @@
 using Descsock.Agent;
+using Descsock.Host.Peers;
 using Descsock.Tests.Peers;
 using Xunit.Abstractions;
 namespace Descsock.Tests.Agent;

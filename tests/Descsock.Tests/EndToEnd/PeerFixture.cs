@@ -1,3 +1,4 @@
+using Descsock.Host.Peers;
 using Descsock.Tests.Peers;
 namespace Descsock.Tests.EndToEnd;
 

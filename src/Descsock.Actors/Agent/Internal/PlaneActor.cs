@@ -4,7 +4,8 @@ namespace Descsock.Agent.Internal;
 
 /// <summary>
 /// Runs the <see cref="ForwardingPlane"/> on the pinned SEP dispatcher: each Pump message is a
-/// slice of rounds (about a millisecond, or until the plane slept once), then it re-sends
+/// slice of rounds (about a millisecond, or until the plane slept once and then ran out of work:
+/// the frames that woke it are forwarded before the mailbox's turn, not after), then it re-sends
 /// itself, so attach/detach messages are seen between slices. Restart semantics: the plane
 /// object belongs to the listener and survives a restart of this actor, which just resumes it.
 /// </summary>
@@ -41,10 +42,12 @@ internal sealed class PlaneActor : ReceiveActor
     private void RunSlice()
     {
         long end = Stopwatch.GetTimestamp() + SliceTicks;
+        bool slept = false;
         for (int round = 0; ; round++)
         {
             if (_plane.DoWork() > 0) _plane.Worked();
-            else if (_plane.Idle(100)) break; // slept: give the mailbox a turn
+            else if (slept) break; // woke, did what woke us, idle again: give the mailbox a turn
+            else slept = _plane.Idle(100);
             if ((round & 63) == 63 && Stopwatch.GetTimestamp() > end) break;
         }
         while (_plane.Offenders.TryDequeue(out var port))

@@ -4,7 +4,8 @@ namespace Descsock.Client.Internal;
 
 /// <summary>
 /// Drives one endpoint's rings on a pinned thread. Each <see cref="Sep.Pump"/> message runs a
-/// slice of the duty cycle (up to about a millisecond of work, or until the pump has slept once)
+/// slice of the duty cycle (up to about a millisecond of work, or until the pump has slept once and
+/// then handled what woke it)
 /// and then re-sends itself, so system messages (stop, restart) are seen between slices.
 /// Restart semantics: the SEP actor owns only its <see cref="SepPump"/> (epoll set and wake fd),
 /// which it disposes in PostStop; the region, rings and control connection belong to the
@@ -55,11 +56,8 @@ internal sealed class SepActor : ReceiveActor
                 return;
             }
             if (work > 0) pump.Worked();
-            else
-            {
-                pump.Idle();
-                if (pump.Sleeps != sleepsBefore) break; // give the mailbox a turn after every sleep
-            }
+            else if (pump.Sleeps != sleepsBefore) break; // slept, then did what woke us: give the mailbox a turn
+            else pump.Idle();
             if ((round & 63) == 63 && Stopwatch.GetTimestamp() > end) break;
         }
         Self.Tell(Sep.Pump.Instance);

@@ -100,7 +100,7 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         if (_closeRequester is not null) { BeginTeardown(Errno.EBADF, "closed by the application", reconnect: false); return false; }
         // Post every receive buffer before Open returns: an agent echoing the first frames must
         // find room, or it drops them. Safe here: the SEP actor, the refill's owner, starts after.
-        r.Resources.Receiver.Refill();
+        r.Resources.Receiver.Work(out _);
         _sep = Context.Watch(Context.ActorOf(Sep.Props(r.Resources, _endpoint), $"sep-{_attempt}"));
         _sepRunning = true;
         _client ??= Context.ActorOf(TenantClient.Props(_endpoint), "client");

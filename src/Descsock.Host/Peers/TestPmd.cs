@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-namespace Descsock.Tests.Peers;
+namespace Descsock.Host.Peers;
 
 /// <summary>
 /// A real dpdk-testpmd process playing the memif peer. Started with a file socket
@@ -26,6 +26,9 @@ public sealed partial class TestPmd : IAsyncDisposable
 
     [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
     private static partial Regex Ansi();
+
+    /// <summary>The memif socket: the one a server listens on, or a client connects to.</summary>
+    public string SocketPath => _options.SocketPath;
 
     /// <summary>Everything testpmd printed so far, without terminal escapes.</summary>
     public string Output
@@ -67,7 +70,39 @@ public sealed partial class TestPmd : IAsyncDisposable
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        long now = Stopwatch.GetTimestamp();
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            if (TestPmdStats.RxLine(line) is { } rx) _pendingRx = rx;
+            else if (_pendingRx is { } r && TestPmdStats.TxLine(line) is { } tx)
+            {
+                Latest = new TestPmdSample(new TestPmdStats(r.Packets, r.Bytes, tx.Packets, tx.Bytes), now);
+                _pendingRx = null;
+            }
+        }
+    }
+
+    private (long Packets, long Bytes)? _pendingRx;
+
+    /// <summary>
+    /// The latest periodic block and when its last line arrived (a <see cref="Stopwatch"/>
+    /// timestamp), for rates: with <c>--stats-period 1</c> one arrives every second.
+    /// </summary>
+    public TestPmdSample? Latest { get; private set; }
+
+    /// <summary>Waits for a periodic block newer than <paramref name="after"/> (or any, when null).</summary>
+    public async Task<TestPmdSample> NextSampleAsync(TestPmdSample? after, TimeSpan timeout, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var s = Latest;
+            if (s is not null && (after is null || s.Timestamp > after.Timestamp)) return s;
+            if (_process.HasExited) throw new InvalidOperationException($"testpmd exited with {_process.ExitCode}:\n{Output}");
+            if (clock.Elapsed > timeout) throw new TimeoutException($"testpmd printed no statistics within {timeout}:\n{Output}");
+            await Task.Delay(10, cancel);
+        }
     }
 
     private async Task WaitUntilStartedAsync(TimeSpan timeout)

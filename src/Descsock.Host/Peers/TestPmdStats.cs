@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-namespace Descsock.Tests.Peers;
+namespace Descsock.Host.Peers;
 
 /// <summary>Port counters from testpmd's periodic "NIC statistics" block (bytes exclude CRC).</summary>
 public sealed partial record TestPmdStats(long RxPackets, long RxBytes, long TxPackets, long TxBytes)
@@ -9,6 +9,14 @@ public sealed partial record TestPmdStats(long RxPackets, long RxBytes, long TxP
 
     [GeneratedRegex(@"TX-packets:\s+(\d+)\s+TX-errors:\s+\d+\s+TX-bytes:\s+(\d+)")]
     private static partial Regex Tx();
+
+    /// <summary>The RX packets and bytes of one "RX-packets:" line, or null.</summary>
+    public static (long Packets, long Bytes)? RxLine(string line) =>
+        Rx().Match(line) is { Success: true } m ? (long.Parse(m.Groups[1].Value), long.Parse(m.Groups[2].Value)) : null;
+
+    /// <summary>The TX packets and bytes of one "TX-packets:" line, or null.</summary>
+    public static (long Packets, long Bytes)? TxLine(string line) =>
+        Tx().Match(line) is { Success: true } m ? (long.Parse(m.Groups[1].Value), long.Parse(m.Groups[2].Value)) : null;
 
     /// <summary>The last periodic block in <paramref name="output"/>, or null.</summary>
     public static TestPmdStats? LastIn(string output)

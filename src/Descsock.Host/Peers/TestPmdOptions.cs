@@ -1,4 +1,4 @@
-namespace Descsock.Tests.Peers;
+namespace Descsock.Host.Peers;
 
 /// <summary>How to run dpdk-testpmd as a memif peer (memif-notes §6.1).</summary>
 public sealed record TestPmdOptions

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+namespace Descsock.Host.Bench;
+
+/// <summary>
+/// CPU use of many connected tenants that send nothing: <see cref="BenchSettings.IdleTenantCount"/>
+/// C# tenants (each with its SEP worker) registered with our agent, measured over
+/// <see cref="BenchSettings.Duration"/> per run once they have settled, as CPU time from
+/// <c>/proc/PID/task/*/schedstat</c> of the tenant process (this one) and of the agent process,
+/// in percent of one core. testpmd busy-polls by design (100 % of a core per forwarding lcore
+/// even when idle), so there is no reference row.
+/// </summary>
+internal sealed class IdleTenantsBench(BenchPeers peers)
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    /// <summary>Opens the tenants, waits for them to settle, and measures.</summary>
+    public async Task<BenchFigure> MeasureAsync(IProgress<string> progress, CancellationToken cancel)
+    {
+        var settings = peers.Settings;
+        int count = settings.IdleTenantCount;
+        await using var agent = await peers.OurAgentAsync(cancel, idleServices: count);
+        var sockets = new List<DescsockSocket>(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sockets.Add(await BenchPeers.OurTenantAsync(agent.SocketPath, BenchAgent.IdleBaseId + (uint)i, cancel));
+                if ((i + 1) % 64 == 0) progress.Report($"{i + 1} of {count} idle tenants connected");
+            }
+            await Task.Delay(Settle, cancel);
+            var tenantCpu = new List<double>(); var agentCpu = new List<double>(); var total = new List<double>();
+            for (int r = 0; r < settings.Runs; r++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                long tenant0 = ProcessCpuTime.Nanoseconds(Environment.ProcessId), agent0 = ProcessCpuTime.Nanoseconds(agent.Pid);
+                await Task.Delay(settings.Duration, cancel);
+                long tenant1 = ProcessCpuTime.Nanoseconds(Environment.ProcessId), agent1 = ProcessCpuTime.Nanoseconds(agent.Pid);
+                double wallNs = (Stopwatch.GetTimestamp() - t0) * 1e9 / Stopwatch.Frequency;
+                tenantCpu.Add(100 * (tenant1 - tenant0) / wallNs);
+                agentCpu.Add(100 * (agent1 - agent0) / wallNs);
+                total.Add(tenantCpu[^1] + agentCpu[^1]);
+            }
+            return new BenchFigure(BenchWorkload.IdleTenants, BenchPair.Ours, null, $"{count} tenants",
+            [
+                new BenchMetric("total", "% of a core", total, HigherIsBetter: false),
+                new BenchMetric("tenants", "% of a core", tenantCpu, HigherIsBetter: false),
+                new BenchMetric("agent", "% of a core", agentCpu, HigherIsBetter: false),
+            ]) { Note = "tenant process includes the benchmark's own idle threads" };
+        }
+        finally
+        {
+            foreach (var s in sockets) await s.DisposeAsync();
+        }
+    }
+}

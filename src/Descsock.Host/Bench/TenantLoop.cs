@@ -1,0 +1,106 @@
+using System.Diagnostics;
+namespace Descsock.Host.Bench;
+
+/// <summary>
+/// A C# tenant's traffic loop on its own thread (inheriting the process's CPU pin), counting
+/// frames in a field the benchmark samples while it runs. The loops use the non-throwing
+/// <c>TrySend</c>/<c>TryRecv</c> in bursts, the way a poll-mode application would.
+/// Thread-safety: <see cref="Frames"/> may be read from any thread.
+/// </summary>
+internal sealed class TenantLoop
+{
+    /// <summary>Frames in flight for the echo workload: testpmd's default burst, what <c>--tx-first</c> puts in flight.</summary>
+    public const int EchoWindow = 32;
+
+    private readonly Thread _thread;
+    private long _frames;
+    private volatile bool _stop;
+    private Exception? _failure;
+
+    private TenantLoop(string name, Action<TenantLoop> body)
+    {
+        _thread = new Thread(() =>
+        {
+            try { body(this); }
+            catch (Exception e) { _failure = e; }
+        }) { Name = name, IsBackground = true };
+    }
+
+    /// <summary>Frames sent (flood) or received (drain, echo) so far.</summary>
+    public long Frames => Volatile.Read(ref _frames);
+
+    /// <summary>Frames the echo loop gave up waiting for (the agent dropped them).</summary>
+    public long Lost { get; private set; }
+
+    /// <summary>A reading of <see cref="Frames"/> with its timestamp.</summary>
+    public (long Count, long Timestamp) Sample() => (Frames, Stopwatch.GetTimestamp());
+
+    /// <summary>Sends <paramref name="size"/>-byte frames (plus CRC) as fast as the ring takes them.</summary>
+    public static TenantLoop Flood(DescsockSocket socket, int size) => Start("bench-flood", loop =>
+    {
+        var frame = BenchFrames.Make(size);
+        while (!loop._stop)
+        {
+            if (socket.TrySend(frame)) Volatile.Write(ref loop._frames, loop._frames + 1);
+            else if (socket.Poll(DescsockPollEvents.Err) != 0) throw new DescsockException(Interop.Errno.ECONNRESET, "the agent went away");
+        }
+    });
+
+    /// <summary>Receives every frame the agent sends.</summary>
+    public static TenantLoop Drain(DescsockSocket socket) => Start("bench-drain", loop =>
+    {
+        var buffer = new byte[socket.MaxFrameLength];
+        while (!loop._stop)
+            if (socket.TryRecv(buffer, out _)) Volatile.Write(ref loop._frames, loop._frames + 1);
+    });
+
+    /// <summary>Keeps <see cref="EchoWindow"/> frames in flight through an echoing agent, counting those returned.</summary>
+    public static TenantLoop Echo(DescsockSocket socket, int size) => Start("bench-echo", loop =>
+    {
+        var frame = BenchFrames.Make(size);
+        var buffer = new byte[socket.MaxFrameLength];
+        int inFlight = 0;
+        long lastReturn = Stopwatch.GetTimestamp();
+        long patience = Stopwatch.Frequency / 10; // 100 ms without an echo: the missing frames were dropped
+        while (!loop._stop)
+        {
+            while (inFlight < EchoWindow && socket.TrySend(frame)) inFlight++;
+            bool any = false;
+            while (socket.TryRecv(buffer, out _))
+            {
+                inFlight--;
+                any = true;
+                Volatile.Write(ref loop._frames, loop._frames + 1);
+            }
+            long now = Stopwatch.GetTimestamp();
+            if (any) lastReturn = now;
+            else if (inFlight > 0 && now - lastReturn > patience)
+            {
+                loop.Lost += inFlight;
+                inFlight = 0;
+                lastReturn = now;
+            }
+        }
+    });
+
+    private static TenantLoop Start(string name, Action<TenantLoop> body)
+    {
+        var loop = new TenantLoop(name, body);
+        loop._thread.Start();
+        return loop;
+    }
+
+    /// <summary>Stops the loop, waits for it, and rethrows what made it fail.</summary>
+    public void Stop()
+    {
+        _stop = true;
+        _thread.Join();
+        if (_failure is not null) throw new InvalidOperationException($"the tenant loop failed: {_failure.Message}", _failure);
+    }
+
+    /// <summary>Throws if the loop has already failed (checked while sampling).</summary>
+    public void ThrowIfFailed()
+    {
+        if (_failure is not null) throw new InvalidOperationException($"the tenant loop failed: {_failure.Message}", _failure);
+    }
+}

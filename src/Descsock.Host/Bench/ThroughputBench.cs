@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Descsock.Host.Peers;
+namespace Descsock.Host.Bench;
+
+/// <summary>
+/// The rate workloads: one-way tenant → agent and agent → tenant, and echo with
+/// <see cref="TenantLoop.EchoWindow"/> frames in flight. Each run is one measurement window of
+/// <see cref="BenchSettings.Duration"/> on the same connection after a warm-up; the rate is
+/// counted where the frames arrive (the receiving side's counter), from timestamped samples.
+/// <list type="table">
+/// <item><term>tenant → agent</term><description>testpmd client <c>txonly</c> or our flood loop, into testpmd server <c>rxonly</c> or our agent's sink</description></item>
+/// <item><term>agent → tenant</term><description>testpmd server <c>txonly</c> or our agent's source, into testpmd client <c>rxonly</c> or our drain loop</description></item>
+/// <item><term>echo</term><description>testpmd client <c>io --tx-first</c> or our echo loop, through testpmd server <c>io</c> or our agent's echo</description></item>
+/// </list>
+/// </summary>
+internal sealed class ThroughputBench(BenchPeers peers)
+{
+    /// <summary>
+    /// Traffic before the first window: .NET compiles the data path quickly first and re-compiles
+    /// it with profile-guided optimisation once it is hot, which takes a few seconds in a busy
+    /// process (measured: about 5 s to reach the steady rate); testpmd needs a second.
+    /// </summary>
+    public static TimeSpan Warmup(BenchPair pair) => pair == BenchPair.Reference ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(6);
+
+    /// <summary>Measures <paramref name="workload"/> over <paramref name="pair"/> at <paramref name="size"/> bytes.</summary>
+    public async Task<BenchFigure> MeasureAsync(BenchWorkload workload, BenchPair pair, int size, CancellationToken cancel)
+    {
+        var resources = new Stack<Func<ValueTask>>();
+        try
+        {
+            Func<Task<(long, long)>> sampler = await StartAsync(workload, pair, size, resources, cancel);
+            var rates = await RatesAsync(sampler, Warmup(pair), peers.Settings.Runs, peers.Settings.Duration, cancel);
+            return Figure(workload, pair, size, rates);
+        }
+        finally
+        {
+            while (resources.TryPop(out var release)) await release();
+        }
+    }
+
+    /// <summary>The figure for measured rates (frames per second), with Gbit/s of frame bytes (without CRC, as DPDK counts).</summary>
+    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, IReadOnlyList<double> rates) =>
+        new(workload, pair, size, null,
+        [
+            new BenchMetric("rate", "frames/s", rates),
+            new BenchMetric("throughput", "Gbit/s", rates.Select(r => r * size * 8 / 1e9).ToList()),
+        ]) { RatioMetric = "rate" };
+
+    private async Task<Func<Task<(long, long)>>> StartAsync(BenchWorkload workload, BenchPair pair, int size,
+        Stack<Func<ValueTask>> resources, CancellationToken cancel)
+    {
+        bool dpdkAgent = pair is BenchPair.Reference or BenchPair.OursVsDpdk;
+        bool dpdkTenant = pair is BenchPair.Reference or BenchPair.DpdkVsOurs;
+        // The agent side first: a testpmd client connects once and never retries (memif notes §1.9).
+        TestPmd? server = null;
+        BenchAgent? agent = null;
+        if (dpdkAgent)
+        {
+            string mode = workload switch { BenchWorkload.TenantToAgent => "rxonly", BenchWorkload.AgentToTenant => "txonly", _ => "io" };
+            server = await peers.DpdkServerAsync(mode, workload == BenchWorkload.AgentToTenant ? size : null);
+            resources.Push(server.DisposeAsync);
+        }
+        else
+        {
+            agent = await peers.OurAgentAsync(cancel);
+            resources.Push(agent.DisposeAsync);
+        }
+        string socket = server?.SocketPath ?? agent!.SocketPath;
+        uint id = dpdkAgent ? 0 : workload switch
+        {
+            BenchWorkload.TenantToAgent => BenchAgent.SinkId,
+            BenchWorkload.AgentToTenant => BenchAgent.SourceId(size),
+            _ => BenchAgent.EchoId,
+        };
+        if (dpdkTenant)
+        {
+            var client = workload switch
+            {
+                BenchWorkload.TenantToAgent => await peers.DpdkClientAsync(socket, id, "txonly", size),
+                BenchWorkload.AgentToTenant => await peers.DpdkClientAsync(socket, id, "rxonly"),
+                _ => await peers.DpdkClientAsync(socket, id, "io", size, "--tx-first"),
+            };
+            resources.Push(client.DisposeAsync);
+            // Count where the frames arrive: testpmd server RX, or our agent's sink, for tenant → agent.
+            if (workload == BenchWorkload.TenantToAgent)
+                return server is not null ? DpdkSampler(server, rx: true) : AgentSampler(agent!, id, framesIn: true);
+            return DpdkSampler(client, rx: true);
+        }
+        var socketObject = await BenchPeers.OurTenantAsync(socket, id, cancel);
+        resources.Push(socketObject.DisposeAsync);
+        var loop = workload switch
+        {
+            BenchWorkload.TenantToAgent => TenantLoop.Flood(socketObject, size),
+            BenchWorkload.AgentToTenant => TenantLoop.Drain(socketObject),
+            _ => TenantLoop.Echo(socketObject, size),
+        };
+        resources.Push(() => { loop.Stop(); return ValueTask.CompletedTask; });
+        if (workload == BenchWorkload.TenantToAgent)
+            return server is not null ? DpdkSampler(server, rx: true) : AgentSampler(agent!, id, framesIn: true);
+        return () => { loop.ThrowIfFailed(); return Task.FromResult(loop.Sample()); };
+    }
+
+    /// <summary>Samples testpmd's next periodic block (one a second).</summary>
+    public static Func<Task<(long, long)>> DpdkSampler(TestPmd pmd, bool rx) => async () =>
+    {
+        var s = await pmd.NextSampleAsync(pmd.Latest, TimeSpan.FromSeconds(5));
+        return (rx ? s.Stats.RxPackets : s.Stats.TxPackets, s.Timestamp);
+    };
+
+    /// <summary>Samples our agent's counters for <paramref name="svcId"/> through its stats socket.</summary>
+    public static Func<Task<(long, long)>> AgentSampler(BenchAgent agent, uint svcId, bool framesIn) => async () =>
+    {
+        var (c, ts) = await agent.CountersAsync(svcId);
+        return (framesIn ? c.FramesIn : c.FramesOut, ts);
+    };
+
+    /// <summary>Frames per second in <paramref name="runs"/> consecutive windows after <paramref name="warmup"/>.</summary>
+    public static async Task<IReadOnlyList<double>> RatesAsync(Func<Task<(long Count, long Timestamp)>> sample, TimeSpan warmup, int runs,
+        TimeSpan duration, CancellationToken cancel)
+    {
+        await Task.Delay(warmup, cancel);
+        var previous = await sample();
+        var rates = new List<double>(runs);
+        for (int r = 0; r < runs; r++)
+        {
+            await Task.Delay(duration, cancel);
+            var current = await sample();
+            double seconds = (double)(current.Timestamp - previous.Timestamp) / Stopwatch.Frequency;
+            if (current.Count <= previous.Count) throw new InvalidOperationException($"no frames arrived in run {r + 1} ({seconds:0.0} s)");
+            rates.Add((current.Count - previous.Count) / seconds);
+            previous = current;
+        }
+        return rates;
+    }
+}
