@@ -29,6 +29,9 @@ public class ReconnectTests(ITestOutputHelper output)
         return f;
     }
 
+    /// <summary>Every other frame is a jumbo frame that takes two descriptors (4,000 bytes over 2,048-byte buffers): losses are counted in frames.</summary>
+    private static int MixedLength(ulong sequence) => sequence % 2 == 0 ? 128 : 4000;
+
     [Fact]
     public async Task Tenant_re_registers_after_the_agent_restarts_and_traffic_resumes_on_the_same_socket()
     {
@@ -131,6 +134,59 @@ public class ReconnectTests(ITestOutputHelper output)
             Assert.Contains("re-registering", message);
         }
         Assert.Equal(DescsockPollEvents.Err, tenant.Poll(DescsockPollEvents.In | DescsockPollEvents.Out));
+    }
+
+    [Fact]
+    public async Task Frames_lost_with_a_killed_agent_process_are_counted_exactly_and_nothing_sent_after_its_restart_is_lost()
+    {
+        const int delivered = 20, stranded = 30, after = 1000;
+        await using var first = await AgentProcess.StartAsync(EchoService);
+        using var tenant = DescsockSocket.Open(Fast(first.Spec(1)));
+
+        // Delivered but never read: the agent echoes these into the tenant's receive queue.
+        ulong seq = 0;
+        for (; seq < delivered; seq++) tenant.Send(Frame(seq, MixedLength(seq)));
+        var agentSaw = await first.WaitForAsync(1, s => s.FramesOut == delivered);
+        Assert.Equal(((long)delivered, (long)delivered), (agentSaw.FramesIn, agentSaw.FramesOut));
+        // The worker has taken every echo off the ring: one queue entry per buffer (two for a jumbo frame).
+        var receiver = tenant.Endpoint.Resources!.Receiver;
+        int entries = Enumerable.Range(0, delivered).Sum(i => (MixedLength((ulong)i) - 4 + 2047) / 2048);
+        for (var clock = Stopwatch.StartNew(); receiver.Queued < entries && clock.ElapsedMilliseconds < 5000;) await Task.Delay(5);
+        Assert.Equal(entries, receiver.Queued);
+
+        // Accepted by Send but never consumed: the agent is frozen, then dies.
+        await first.PauseAsync();
+        for (; seq < delivered + stranded; seq++) Assert.True(tenant.TrySend(Frame(seq, MixedLength(seq))), $"frame {seq} was not accepted");
+        await first.KillAsync();
+        await WaitForOutageAsync(tenant);
+
+        var lost = tenant.Statistics;
+        output.WriteLine($"at the outage: {lost}");
+        Assert.Equal(((long)delivered + stranded, 0L), (lost.FramesSent, lost.FramesReceived));
+        Assert.Equal(((long)stranded, (long)delivered), (lost.SendLostOnDisconnect, lost.ReceiveLostOnDisconnect));
+        // The README's accounting: every frame Send accepted was consumed by the agent or is counted
+        // lost; every frame the agent delivered was read by Recv or is counted lost.
+        Assert.Equal(lost.FramesSent, agentSaw.FramesIn + lost.SendLostOnDisconnect);
+        Assert.Equal(agentSaw.FramesOut, lost.FramesReceived + lost.ReceiveLostOnDisconnect);
+
+        // Nothing else is lost: every frame sent once the agent is back comes back, in order, and
+        // none of the lost ones does.
+        await using var second = await first.RestartAsync();
+        var back = new byte[tenant.MaxFrameLength];
+        for (int i = 0; i < after; i++, seq++)
+        {
+            int length = MixedLength(seq);
+            Assert.Equal(length, tenant.Send(Frame(seq, length))); // the first one waits for the re-registration
+            Assert.Equal(length, tenant.Recv(back));
+            Assert.Null(FramePattern.Verify(back.AsSpan(0, length), out ulong got));
+            Assert.Equal(seq, got);
+        }
+        var end = tenant.Statistics;
+        output.WriteLine($"after the restart: {end}");
+        Assert.Equal(((long)delivered + stranded + after, (long)after), (end.FramesSent, end.FramesReceived));
+        Assert.Equal(((long)stranded, (long)delivered, 1), (end.SendLostOnDisconnect, end.ReceiveLostOnDisconnect, end.Reconnects));
+        var s = await second.WaitForAsync(1, s => s.FramesOut == after);
+        Assert.Equal(((long)after, (long)after, 0L), (s.FramesIn, s.FramesOut, s.DropsInvalid));
     }
 
     [Fact]
