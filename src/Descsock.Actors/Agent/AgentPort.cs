@@ -13,7 +13,8 @@ namespace Descsock.Agent;
 /// </summary>
 public sealed unsafe class AgentPort
 {
-    private const int MaxSegments = 256;
+    /// <summary>Descriptors one frame may chain at most (in either direction); a longer chain is an invalid frame.</summary>
+    internal const int MaxSegments = 256;
     private readonly TenantConnection _c;
     private readonly RingView _s2m;
     private readonly RingView _m2s;

@@ -2,9 +2,9 @@ namespace Descsock.Client;
 
 /// <summary>
 /// Counters of an endpoint's ended registrations, so statistics survive reconnects, and what
-/// each disconnect lost: frames the application had sent that the agent had not yet taken
-/// (S2M descriptors not consumed — one per frame up to the buffer size) and frames the agent
-/// had delivered that the application had not yet received. Written by the supervisor only.
+/// each disconnect lost: frames the application had sent that the agent had not yet taken and
+/// frames the agent had delivered that the application had not yet received — in frames, a
+/// jumbo frame chained over several descriptors counting once. Written by the supervisor only.
 /// </summary>
 public sealed class RetiredTotals
 {
@@ -26,7 +26,7 @@ public sealed class RetiredTotals
         BytesReceived += r.Receiver.Bytes;
         ReceiveDropsInvalid += r.Receiver.DroppedInvalid;
         Doorbells += r.Transmitter.Doorbells;
-        SendLostOnDisconnect += r.Transmitter.Unconsumed;
-        ReceiveLostOnDisconnect += r.Receiver.Queued;
+        SendLostOnDisconnect += r.Transmitter.UnconsumedFrames;
+        ReceiveLostOnDisconnect += r.Receiver.QueuedFrames;
     }
 }

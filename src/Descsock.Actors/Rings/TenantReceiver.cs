@@ -85,8 +85,27 @@ public sealed unsafe class TenantReceiver
     /// <summary>Times a reader harvested frames itself; the worker stays out of a polling reader's way while this grows.</summary>
     public long Assists => Volatile.Read(ref _assists);
 
-    /// <summary>Frames harvested and not yet read by the application.</summary>
+    /// <summary>Descriptors harvested and not yet read by the application (a chained frame has several).</summary>
     public int Queued => _received.Count;
+
+    /// <summary>
+    /// Frames harvested and not yet read by the application: what a disconnect loses. A chained
+    /// frame counts once (its chain ends as <see cref="TryRecv"/> would end it). Call after
+    /// <see cref="Retire"/>: no reader moves the queue any more.
+    /// </summary>
+    public int QueuedFrames
+    {
+        get
+        {
+            int frames = 0, chain = 0;
+            for (int i = 0; _received.TryPeek(i, out ulong e); i++)
+            {
+                chain++;
+                if (!ReceivedEntry.Next(e) || chain >= _maxChain) { frames++; chain = 0; }
+            }
+            return chain > 0 ? frames + 1 : frames; // a chain still being harvested is a frame too
+        }
+    }
 
     /// <summary>Set by the worker before it sleeps short of buffers: readers then wake it.</summary>
     public bool WorkerWantsBuffers

@@ -20,6 +20,7 @@ public sealed unsafe class TenantTransmitter
     private readonly EventFd _doorbell;
     private readonly EventFd _workerWake;
     private ExclusiveGuard _guard;
+    private readonly bool[] _endsFrame; // per slot: the last descriptor of a frame (ours: the ring's flags are the agent's to clear)
     private ushort _head;
     private bool _retired;
 
@@ -31,6 +32,7 @@ public sealed unsafe class TenantTransmitter
         _layout = layout;
         _doorbell = doorbell;
         _ring = new RingView(regionBase + layout.TransmitRingOffset, layout.Log2RingSize);
+        _endsFrame = new bool[_ring.Size];
     }
 
     /// <summary>The ring (for initialisation and tests).</summary>
@@ -82,6 +84,21 @@ public sealed unsafe class TenantTransmitter
     public int Unconsumed => Math.Min((ushort)(_head - Volatile.Read(ref _ring.Tail)), _ring.Size);
 
     /// <summary>
+    /// Frames published that the agent has not wholly consumed yet: what a disconnect loses. A
+    /// frame chained over several slots counts once. Call after <see cref="Retire"/>, while mapped.
+    /// </summary>
+    public int UnconsumedFrames
+    {
+        get
+        {
+            int pending = Unconsumed, frames = 0;
+            for (int i = 0; i < pending; i++)
+                if (_endsFrame[(_head - pending + i) & _ring.Mask]) frames++;
+            return frames;
+        }
+    }
+
+    /// <summary>
     /// Stops all further sends and waits out one in progress, so the region can be unmapped
     /// safely afterwards (security rule 11). Later calls return ENOTCONN.
     /// </summary>
@@ -123,6 +140,7 @@ public sealed unsafe class TenantTransmitter
                 pos += chunk;
                 // Assign, never OR: DPDK 22.11 leaves stale NEXT bits otherwise (notes §3.5).
                 d.Flags = remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0;
+                _endsFrame[slot] = remaining == 0;
             }
             _head = index;
             Volatile.Write(ref _ring.Head, index); // release: descriptors and bytes before the index

@@ -4,7 +4,7 @@ using Descsock.Engine;
 namespace Descsock.Tests.Agent;
 
 /// <summary>A real C# agent in this process, on its own actor system, listening on a fresh socket file.</summary>
-public sealed class AgentFixture : IAsyncDisposable
+public sealed class AgentFixture : ITestAgent, IAsyncDisposable
 {
     private AgentFixture(ActorSystem system, IActorRef agent, string socket)
     {

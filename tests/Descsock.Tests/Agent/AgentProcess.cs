@@ -7,16 +7,20 @@ namespace Descsock.Tests.Agent;
 /// <summary>
 /// The real <c>descsock agent</c> as a child process (<c>dotnet descsock.dll agent</c>), with its
 /// configuration and sockets in a fresh temporary directory, and the <c>descsock</c> command to
-/// run against it. Stopped with SIGTERM, as a service manager would.
+/// run against it. Stopped with SIGTERM, as a service manager would; or frozen (SIGSTOP), killed
+/// (SIGKILL) and started again in place, as a crash and a restart would.
 /// </summary>
-public sealed class AgentProcess : IAsyncDisposable
+public sealed class AgentProcess : ITestAgent, IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string _config;
+    private bool _ownsDirectory = true; // false once a restarted agent has taken the directory over
 
-    private AgentProcess(Process process, string directory, string socket, string statsSocket)
+    private AgentProcess(Process process, string directory, string config, string socket, string statsSocket)
     {
         _process = process;
+        _config = config;
         Directory = directory;
         SocketPath = socket;
         StatsSocketPath = statsSocket;
@@ -71,14 +75,94 @@ public sealed class AgentProcess : IAsyncDisposable
         string config = Path.Combine(dir, "agent.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Agent = agent }));
         prepare?.Invoke(stats);
+        return await LaunchAsync(dir, config, socket, stats);
+    }
+
+    /// <summary>
+    /// Starts this agent's configuration again, on the same socket path, once this process has
+    /// exited (see <see cref="KillAsync"/>): the restart after a crash. The new agent takes the
+    /// directory over; disposing this one afterwards leaves it alone.
+    /// </summary>
+    public async Task<AgentProcess> RestartAsync()
+    {
+        Assert.True(_process.HasExited, "restart an agent only after it has exited");
+        _ownsDirectory = false;
+        return await LaunchAsync(Directory, _config, SocketPath, StatsSocketPath);
+    }
+
+    private static async Task<AgentProcess> LaunchAsync(string dir, string config, string socket, string stats)
+    {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { DescsockDll, "agent", "--config", config, "--socket", socket }) psi.ArgumentList.Add(a);
-        var p = new AgentProcess(Process.Start(psi)!, dir, socket, stats);
+        var p = new AgentProcess(Process.Start(psi)!, dir, config, socket, stats);
         for (var clock = Stopwatch.StartNew(); !p._process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(50))
             if (await Answers(stats)) return p;
         await p.DisposeAsync();
         Assert.Fail($"the agent's stats socket {stats} never answered:\n{p.Output}");
         return p;
+    }
+
+    /// <summary>A tenant spec for <paramref name="svcId"/> on this agent, with a fresh <c>/dev/shm</c> file (as <see cref="AgentFixture.Spec"/>).</summary>
+    public DescsockClientSpec Spec(long svcId, string? secret = null) => new()
+    {
+        MasterSocketPath = SocketPath,
+        SvcId = svcId,
+        Secret = secret,
+        DmaShmemPath = Path.Combine("/dev/shm", $"dst-{Guid.NewGuid():N}"),
+    };
+
+    /// <inheritdoc />
+    public async Task<Descsock.Agent.Agent.ServiceStats> WaitForAsync(uint svcId, Func<Descsock.Agent.Agent.ServiceStats, bool> until)
+    {
+        for (int i = 0; ; i++)
+        {
+            var s = (await StatsAsync()).Services[svcId];
+            if (until(s) || i == 100) return s;
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Freezes the agent with SIGSTOP and returns once every one of its threads is stopped: from
+    /// then on it consumes nothing from any ring (and answers nothing, the stats socket included)
+    /// until <see cref="ResumeAsync"/> or <see cref="KillAsync"/>.
+    /// </summary>
+    public async Task PauseAsync()
+    {
+        await SignalAsync("STOP");
+        for (var clock = Stopwatch.StartNew(); !AllThreadsStopped(); await Task.Delay(5))
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the agent's threads did not all stop after SIGSTOP");
+    }
+
+    /// <summary>Lets a paused agent run again (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    /// <summary>Kills the agent with SIGKILL (no cleanup of its own: the socket file stays behind) and waits for it to exit.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(); // SIGKILL
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(deadline.Token);
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Whether every thread of the agent is in state T (stopped), from <c>/proc/PID/task/TID/stat</c>.</summary>
+    private bool AllThreadsStopped()
+    {
+        foreach (var task in System.IO.Directory.GetDirectories($"/proc/{Pid}/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread has just ended
+            if (stat[(stat.LastIndexOf(')') + 2)..][0] is not ('T' or 't')) return false;
+        }
+        return true;
     }
 
     /// <summary>Whether a stats socket accepts a connection (a stale file refuses it).</summary>
@@ -132,8 +216,7 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM and waits for the agent to exit; returns its exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-            await kill.WaitForExitAsync();
+        await SignalAsync("TERM");
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(deadline.Token);
         return _process.ExitCode;
@@ -167,6 +250,7 @@ public sealed class AgentProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        if (!_ownsDirectory) return;
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }

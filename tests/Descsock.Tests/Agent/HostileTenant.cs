@@ -56,8 +56,8 @@ public sealed class HostileTenant : IDisposable
     /// <summary>True once the socket reports POLLERR.</summary>
     public bool Disconnected => (Socket.Poll(DescsockPollEvents.In) & DescsockPollEvents.Err) != 0;
 
-    /// <summary>Opens a tenant on <paramref name="svcId"/> of <paramref name="agent"/>.</summary>
-    public static async Task<HostileTenant> OpenAsync(AgentFixture agent, uint svcId)
+    /// <summary>Opens a tenant on <paramref name="svcId"/> of <paramref name="agent"/> (in this process or a real agent process).</summary>
+    public static async Task<HostileTenant> OpenAsync(ITestAgent agent, uint svcId)
     {
         // No re-registration: once expelled, the test wants to see the disconnect, not a fresh start.
         var socket = await DescsockSocket.OpenAsync(agent.Spec(svcId) with { Reconnect = false });
@@ -91,6 +91,52 @@ public sealed class HostileTenant : IDisposable
         FramePattern.Write(frame, sequence, frame.Length);
         frame.AsSpan(0, wireLength).CopyTo(Region(offset, wireLength));
         return new RingDescriptor { Region = 0, Offset = (uint)offset, Length = (uint)wireLength };
+    }
+
+    /// <summary>
+    /// Writes self-checking frame <paramref name="sequence"/> (<paramref name="wireLength"/> bytes, no
+    /// CRC) contiguously from the transmit buffer of S2M slot <paramref name="bufferSlot"/> on (across
+    /// the following slots' buffers), and puts it on S2M, unpublished, as a chain of
+    /// <paramref name="segments"/> descriptors over consecutive pieces of it (NEXT on all but the last;
+    /// pieces differ in length by at most one byte). The caller keeps the buffers of chains in flight apart.
+    /// </summary>
+    public void PutChain(int bufferSlot, ulong sequence, int wireLength, int segments)
+    {
+        var layout = _resources.Layout;
+        Assert.True(segments <= wireLength && wireLength <= (long)(_s2m.Size - bufferSlot) * layout.BufferSize, "the chain does not fit the transmit buffers");
+        ulong start = (ulong)layout.TransmitBufferOffset(bufferSlot);
+        StageFrameAt(start, sequence, wireLength);
+        int at = 0;
+        for (int i = 0; i < segments; i++)
+        {
+            int length = wireLength / segments + (i < wireLength % segments ? 1 : 0);
+            Put(new RingDescriptor
+            {
+                Region = 0, Offset = (uint)(start + (ulong)at), Length = (uint)length,
+                Flags = i + 1 < segments ? DescriptorLayout.FlagNext : (ushort)0,
+            });
+            at += length;
+        }
+    }
+
+    /// <summary>The S2M doorbell (the eventfd the tenant rings and the agent drains), shared with the agent.</summary>
+    public int S2MDoorbell
+    {
+        get
+        {
+            Live(_s2m); // a closed eventfd's number may be someone else's by now
+            return _resources.TransmitDoorbell.Descriptor.Value;
+        }
+    }
+
+    /// <summary>The M2S doorbell (the eventfd the agent rings and the library's worker drains), shared with the agent.</summary>
+    public int M2SDoorbell
+    {
+        get
+        {
+            Live(_m2s);
+            return _resources.ReceiveDoorbell.Descriptor.Value;
+        }
     }
 
     /// <summary>Puts <paramref name="d"/> in the next S2M slot without publishing it.</summary>

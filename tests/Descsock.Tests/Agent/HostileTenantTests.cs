@@ -5,6 +5,7 @@ using Descsock.Interop;
 using Descsock.Rings;
 using Descsock.Wire;
 using Xunit.Abstractions;
+using static Descsock.Tests.Agent.HostileAttacks;
 namespace Descsock.Tests.Agent;
 
 /// <summary>
@@ -16,11 +17,6 @@ namespace Descsock.Tests.Agent;
 [Collection("testpmd")]
 public class HostileTenantTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
-
-    private static (long In, long Out, long Invalid, long NoRoom, long Sink) Counts(Descsock.Agent.Agent.ServiceStats s) =>
-        (s.FramesIn, s.FramesOut, s.DropsInvalid, s.DropsNoRoom, s.DropsSink);
-
     private static Task<AgentFixture> EchoAgentAsync(params uint[] ids) =>
         AgentFixture.StartAsync(ids.Select(id => new ServiceSettings { SvcId = id, Mode = ServiceMode.Echo }).ToArray());
 
@@ -48,26 +44,7 @@ public class HostileTenantTests(ITestOutputHelper output)
     public async Task Hostile_descriptor_reaching_past_the_region_end_is_dropped_and_counted_even_where_a_32_bit_sum_would_wrap()
     {
         await using var agent = await EchoAgentAsync(2);
-        using var hostile = await HostileTenant.OpenAsync(agent, 2);
-        ulong size = hostile.RegionSize;
-        Assert.True(size < 0xFFFF_0000, "the wrap cases below assume a region far smaller than 4 GiB");
-
-        hostile.Transmit(new RingDescriptor { Offset = (uint)(size - 10), Length = 64 });   // straddles the end
-        hostile.Transmit(new RingDescriptor { Offset = (uint)size, Length = 64 });         // starts at the end
-        hostile.Transmit(new RingDescriptor { Offset = 0xFFFF_FFF0, Length = 0x20 });      // 32-bit sum wraps to 0x10
-        hostile.Transmit(new RingDescriptor { Offset = 0x40, Length = 0xFFFF_FFF0 });      // 32-bit sum wraps to 0x30
-        hostile.Transmit(new RingDescriptor { Offset = 0, Length = uint.MaxValue });
-        var s = await agent.WaitForAsync(2, s => s.DropsInvalid >= 5);
-        Assert.Equal((0L, 0L, 5L, 0L, 0L), Counts(s));
-        Assert.Null(hostile.TryReceive(Quiet));
-
-        // The last 64 bytes of the region are a legal buffer (no off-by-one the other way).
-        hostile.Transmit(hostile.StageFrameAt(size - 64, 11));
-        hostile.ExpectFrame(11);
-        hostile.SendFrame(12);
-        hostile.ExpectFrame(12);
-        Assert.False(hostile.Disconnected);
-        Assert.Equal((2L, 2L, 5L, 0L, 0L), Counts((await agent.StatsAsync()).Services[2u]));
+        await HostileAttacks.DescriptorsPastTheRegionEndAsync(agent, 2);
     }
 
     [Fact]
@@ -170,32 +147,7 @@ public class HostileTenantTests(ITestOutputHelper output)
         int region, bool fromEnd, long offset, uint length)
     {
         await using var agent = await EchoAgentAsync(7);
-        using var hostile = await HostileTenant.OpenAsync(agent, 7);
-        hostile.Region(hostile.RegionSize - 64, 64).Fill(0xA5); // a canary in the region's last bytes
-        var bad = new RingDescriptor
-        {
-            Region = (ushort)region,
-            Offset = (uint)(fromEnd ? (long)hostile.RegionSize + offset : offset),
-            Length = length,
-        };
-        ref var posted = ref hostile.NextPostedM2S;
-        var original = posted;
-        posted = bad;
-        ushort tail = hostile.M2STail;
-
-        hostile.SendFrame(0);
-        var s = await agent.WaitForAsync(7, s => s.DropsInvalid >= 1);
-        Assert.Equal((1L, 0L, 1L, 0L, 0L), Counts(s));
-        Assert.Null(hostile.TryReceive(Quiet));
-        Assert.Equal(tail, hostile.M2STail); // the refused slot was not handed back
-        Assert.Equal(bad, hostile.NextPostedM2S); // neither length nor flags were written into it
-        Assert.True(hostile.Region(hostile.RegionSize - 64, 64).IndexOfAnyExcept((byte)0xA5) < 0, "bytes at the region end were overwritten");
-
-        hostile.NextPostedM2S = original;
-        hostile.SendFrame(1);
-        hostile.ExpectFrame(1);
-        Assert.False(hostile.Disconnected);
-        Assert.Equal((2L, 1L, 1L, 0L, 0L), Counts((await agent.StatsAsync()).Services[7u]));
+        await HostileAttacks.PostedM2SBufferOutsideTheRegionAsync(agent, 7, region, fromEnd, offset, length);
     }
 
     [Fact]
@@ -267,50 +219,5 @@ public class HostileTenantTests(ITestOutputHelper output)
         Assert.Equal(sent, received);
         var s = await agent.WaitForAsync(10, s => s.FramesOut == sent);
         Assert.Equal((sent, sent, 0L, 0L, 0L), Counts(s));
-    }
-
-    /// <summary>A well-behaved tenant: keeps a window of self-checking frames in flight and checks each one comes back in order.</summary>
-    private sealed class EchoLoop(DescsockSocket socket)
-    {
-        private long _received;
-
-        public long Received => Interlocked.Read(ref _received);
-
-        public async Task WaitForAsync(long frames)
-        {
-            for (int i = 0; i < 1000 && Received < frames; i++) await Task.Delay(10);
-            Assert.True(Received >= frames, $"the well-behaved tenant got only {Received} of {frames} frames back");
-        }
-
-        /// <summary>Runs until cancelled, then collects what is still in flight; returns the totals and the first error.</summary>
-        public (long Sent, long Received, string? Error) Run(CancellationToken stop)
-        {
-            var rng = new Random(9);
-            var tx = new byte[1518];
-            var rx = new byte[socket.MaxFrameLength];
-            long sent = 0;
-            var drainUntil = long.MaxValue;
-            while (Received < sent || !stop.IsCancellationRequested)
-            {
-                if (stop.IsCancellationRequested && drainUntil == long.MaxValue) drainUntil = Environment.TickCount64 + 5000;
-                if (Environment.TickCount64 > drainUntil) return (sent, Received, $"{sent - Received} frames never came back");
-                while (!stop.IsCancellationRequested && sent - Received < 32)
-                {
-                    int size = rng.Next(FramePattern.MinFrame, tx.Length + 1);
-                    FramePattern.Write(tx, (ulong)sent, size);
-                    if (!socket.TrySend(tx.AsSpan(0, size))) break;
-                    sent++;
-                }
-                while (socket.TryRecv(rx, out int length))
-                {
-                    string? error = FramePattern.Verify(rx.AsSpan(0, length), out ulong seq);
-                    if (error is null && seq != (ulong)Received) error = $"frame {seq} arrived when {Received} was expected";
-                    if (error is not null) return (sent, Received, error);
-                    Interlocked.Increment(ref _received);
-                }
-                socket.Wait(DescsockPollEvents.In, TimeSpan.FromMilliseconds(1));
-            }
-            return (sent, Received, null);
-        }
     }
 }

@@ -25,15 +25,7 @@ public class ShmLifecycleTests(ITestOutputHelper output)
     [Fact]
     public Task Shm_file_is_created_sized_and_removed_on_tmpfs() => ShmFileLivesExactlyAsLongAsTheSocket(PeerFixture.ShmDirectory);
 
-    [Fact]
-    public async Task Shm_file_is_created_sized_and_removed_on_hugetlbfs_when_one_is_mounted()
-    {
-        string? mount = HugetlbfsTests.HugetlbfsMount(out string reason);
-        if (mount is null)
-        {
-            output.WriteLine($"hugetlbfs part not run: {reason}");
-            return;
-        }
-        await ShmFileLivesExactlyAsLongAsTheSocket(mount);
-    }
+    [SkippableFact]
+    public Task Shm_file_is_created_sized_and_removed_on_hugetlbfs_when_one_is_mounted() =>
+        ShmFileLivesExactlyAsLongAsTheSocket(HugetlbfsTests.RequireHugetlbfs());
 }

@@ -20,15 +20,19 @@ public class HugetlbfsTests(ITestOutputHelper output)
         return null;
     }
 
-    [Fact]
-    public void Path_backing_on_hugetlbfs_rounds_to_the_huge_page_size_and_is_removed_on_dispose()
+    /// <summary>The hugetlbfs mount point; the calling test reports skipped, with the reason, where the machine has none.</summary>
+    public static string RequireHugetlbfs()
     {
         string? mount = HugetlbfsMount(out string reason);
-        if (mount is null)
-        {
-            output.WriteLine($"not run on hugetlbfs: {reason}");
-            return;
-        }
+        Skip.If(mount is null, reason);
+        return mount!;
+    }
+
+    [SkippableFact]
+    public void Path_backing_on_hugetlbfs_rounds_to_the_huge_page_size_and_is_removed_on_dispose()
+    {
+        string mount = RequireHugetlbfs();
+        output.WriteLine($"hugetlbfs at {mount}");
         string path = Path.Combine(mount, $"descsock-test-{Guid.NewGuid():N}");
         using (var b = PathRegionBacking.Create(path, 5000))
         {
