@@ -85,9 +85,16 @@ public sealed class ForwardingPlane : IDisposable
         if (DoWork() == 0 && _commands.IsEmpty)
         {
             _epoll ??= BuildEpoll();
-            _epoll.Wait(maxSleepMs);
+            Span<ulong> ready = stackalloc ulong[64];
+            int n = _epoll.Wait(maxSleepMs, ready);
             _wake.Drain();
-            foreach (var p in _ports) p.DrainDoorbell(); // checked: a blocking eventfd is refused, never read (rule 10)
+            // Drain what rang (tokens are port index + 1 as the set was built), or everything when
+            // the wait reported as many fds as it can: a checked drain, since a blocking eventfd
+            // is refused, never read (rule 10).
+            if (n == ready.Length) foreach (var p in _ports) p.DrainDoorbell();
+            else
+                for (int i = 0; i < n; i++)
+                    if (ready[i] is > 0 and var token && token <= (ulong)_ports.Count) _ports[(int)token - 1].DrainDoorbell();
             _drowsy = true;
         }
         foreach (var p in _ports) p.WantInterrupts(false);
@@ -105,7 +112,9 @@ public sealed class ForwardingPlane : IDisposable
     {
         if (port.BeginReceive() <= 0) return 0;
         int frames = 0;
-        while (frames < Burst && port.TryNextFrame(_header, out var segments, out int length))
+        // Only the switch decides by the header; the other modes skip its private copy.
+        Span<byte> header = port.Service.Mode == ServiceMode.Switch ? _header : default;
+        while (frames < Burst && port.TryNextFrame(header, out var segments, out int length))
         {
             frames++;
             var service = port.Service;

@@ -26,8 +26,19 @@ public sealed class SepPump : IDisposable
     /// <summary>Spins this many empty rounds before sleeping.</summary>
     public const int SpinRounds = 2000;
 
-    /// <summary>Longest sleep when nobody waits, so the actor's mailbox is seen regularly.</summary>
+    /// <summary>
+    /// First sleep when nobody waits; each sleep that ends with nothing to do doubles the next,
+    /// up to <see cref="MaxSleepMilliseconds"/>. Whatever needs the worker wakes it at once (the
+    /// agent's doorbell, a blocked reader or writer, the supervisor stopping it), so the bound
+    /// only decides how often an idle tenant looks at its mailbox: hundreds of idle tenants then
+    /// cost next to nothing (design rule 6).
+    /// </summary>
     public const int SleepMilliseconds = 100;
+
+    /// <summary>Longest sleep of an idle worker.</summary>
+    public const int MaxSleepMilliseconds = 1000;
+
+    private int _sleepMilliseconds = SleepMilliseconds;
 
     /// <summary>
     /// Sleep while the application polls the ring itself (readers assist): doorbells stay masked,
@@ -102,7 +113,9 @@ public sealed class SepPump : IDisposable
         if (DoWork() == 0)
         {
             Sleeps++;
-            _epoll.Wait(_writable.HasWaiters ? 1 : SleepMilliseconds);
+            int timeout = _writable.HasWaiters ? 1 : _sleepMilliseconds;
+            if (_epoll.Wait(timeout) == 0 && timeout == _sleepMilliseconds)
+                _sleepMilliseconds = Math.Min(2 * _sleepMilliseconds, MaxSleepMilliseconds);
             _resources.ReceiveDoorbell.Drain();
             _resources.WorkerWake.Drain();
             _drowsy = true;
@@ -116,6 +129,7 @@ public sealed class SepPump : IDisposable
     {
         _idleRounds = 0;
         _drowsy = false;
+        _sleepMilliseconds = SleepMilliseconds;
     }
 
     /// <inheritdoc />

@@ -25,6 +25,19 @@ public sealed unsafe class Epoll : IDisposable
         return n < 0 ? 0 : n;
     }
 
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMs"/> and writes the tokens of the ready fds into
+    /// <paramref name="tokens"/> (at most its length); returns how many (0 on timeout or EINTR).
+    /// </summary>
+    public int Wait(int timeoutMs, Span<ulong> tokens)
+    {
+        const int max = 64;
+        EpollEvent* events = stackalloc EpollEvent[max];
+        int n = Libc.EpollWait(_fd.Value, events, Math.Min(max, tokens.Length), timeoutMs);
+        for (int i = 0; i < n; i++) tokens[i] = events[i].Data;
+        return n < 0 ? 0 : n;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _fd.Dispose();
 }

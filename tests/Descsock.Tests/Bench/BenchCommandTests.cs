@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Descsock.Tests.Agent;
+using Xunit.Abstractions;
+namespace Descsock.Tests.Bench;
+
+/// <summary>
+/// The real <c>descsock bench</c> end to end, briefly: every pair really moves frames and the
+/// table and the JSON say so. Figures are printed, never asserted (speed is measured, not tested).
+/// </summary>
+[Collection("testpmd")]
+public class BenchCommandTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Bench_measures_all_four_pairs_and_the_allocation_workload_and_writes_the_json()
+    {
+        string dir = Directory.CreateTempSubdirectory("bench-run-").FullName;
+        string json = Path.Combine(dir, "results.json");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { AgentProcess.DescsockDll, "bench", "--workloads", "tenant-to-agent,allocation", "--sizes", "64",
+                     "--runs", "1", "--seconds", "0.5", "--json", json })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await p.WaitForExitAsync(timeout.Token);
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+
+        Assert.Equal(0, p.ExitCode);
+        Assert.Contains("bench [1/6] tenant-to-agent 64 B reference", await stderr); // the progress line
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var figures = doc.RootElement.GetProperty("figures").EnumerateArray().ToList();
+        Assert.Equal(6, figures.Count);
+        foreach (var f in figures.Take(4))
+        {
+            Assert.False(f.TryGetProperty("error", out var error), $"{f.GetProperty("pair")}: {error}");
+            double rate = f.GetProperty("metrics")[0].GetProperty("median").GetDouble();
+            Assert.True(rate > 0, $"{f.GetProperty("pair")} moved no frames");
+            Assert.True(f.TryGetProperty("ratio", out _), "a one-way figure is compared with the reference");
+        }
+        Assert.Equal(["reference", "ours", "ours-vs-dpdk", "dpdk-vs-ours"], figures.Take(4).Select(f => f.GetProperty("pair").GetString()));
+        var allocation = figures[4].GetProperty("metrics")[0];
+        Assert.Equal("B/frame", allocation.GetProperty("unit").GetString());
+        Assert.True(allocation.GetProperty("median").GetDouble() >= 0);
+        Assert.Contains("tenant → agent", await stdout);
+        Assert.Contains($"results written to {json}", await stdout);
+    }
+}
