@@ -36,7 +36,7 @@ public sealed class SepPump : IDisposable
     public const int SleepMilliseconds = 100;
 
     /// <summary>Longest sleep of an idle worker.</summary>
-    public const int MaxSleepMilliseconds = 1000;
+    public const int MaxSleepMilliseconds = 2000;
 
     private int _sleepMilliseconds = SleepMilliseconds;
 

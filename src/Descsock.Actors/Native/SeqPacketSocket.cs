@@ -69,11 +69,18 @@ public sealed unsafe partial class SeqPacketSocket : IDisposable
     /// <paramref name="timeoutMs"/> (-1 = forever). At most one fd is accepted (close-on-exec);
     /// any more, and any fd on a truncated message, are closed here so none leak.
     /// </summary>
-    public ReceiveStatus Receive(Span<byte> buffer, out int length, out FileDescriptor? fd, int timeoutMs)
+    public ReceiveStatus Receive(Span<byte> buffer, out int length, out FileDescriptor? fd, int timeoutMs) =>
+        Receive(buffer, out length, out fd, timeoutMs, null);
+
+    /// <summary>
+    /// As <see cref="Receive(Span{byte}, out int, out FileDescriptor?, int)"/>, and also returns
+    /// <see cref="ReceiveStatus.Timeout"/> as soon as <paramref name="wake"/> is signalled (it is not drained).
+    /// </summary>
+    public ReceiveStatus Receive(Span<byte> buffer, out int length, out FileDescriptor? fd, int timeoutMs, EventFd? wake)
     {
         length = 0;
         fd = null;
-        if (!WaitReadable(timeoutMs)) return ReceiveStatus.Timeout;
+        if (!WaitReadable(timeoutMs, wake)) return ReceiveStatus.Timeout;
         // Room for several fds so that extra ones are received (and then closed), not left in flight.
         const int controlSize = 128;
         byte* control = stackalloc byte[controlSize];
@@ -96,14 +103,16 @@ public sealed unsafe partial class SeqPacketSocket : IDisposable
         }
     }
 
-    /// <summary>Waits until readable or hung up; false on timeout.</summary>
-    private bool WaitReadable(int timeoutMs)
+    /// <summary>Waits until readable or hung up; false on timeout or when <paramref name="wake"/> is signalled.</summary>
+    private bool WaitReadable(int timeoutMs, EventFd? wake)
     {
-        var pfd = new PollFd { Fd = Descriptor.Value, Events = Libc.POLLIN };
+        PollFd* pfd = stackalloc PollFd[2];
+        pfd[0] = new PollFd { Fd = Descriptor.Value, Events = Libc.POLLIN };
+        if (wake is not null) pfd[1] = new PollFd { Fd = wake.Descriptor.Value, Events = Libc.POLLIN };
         int r;
-        do r = Libc.Poll(&pfd, 1, timeoutMs);
+        do r = Libc.Poll(pfd, wake is null ? 1u : 2u, timeoutMs);
         while (r < 0 && Errno.Last == Errno.EINTR);
-        return r > 0;
+        return r > 0 && pfd[0].ReturnedEvents != 0;
     }
 
     /// <summary>Walks the control messages: keeps the first SCM_RIGHTS fd, closes every other one.</summary>

@@ -4,14 +4,17 @@ namespace Descsock.Host.Bench;
 /// <summary>
 /// CPU use of many connected tenants that send nothing: <see cref="BenchSettings.IdleTenantCount"/>
 /// C# tenants (each with its SEP worker) registered with our agent, measured over
-/// <see cref="BenchSettings.Duration"/> per run once they have settled, as CPU time from
-/// <c>/proc/PID/task/*/schedstat</c> of the tenant process (this one) and of the agent process,
+/// <see cref="BenchSettings.Duration"/> (at least 5 s) per run once they have settled, as CPU
+/// time from <c>/proc/PID/stat</c> of the tenant process (this one) and of the agent process,
 /// in percent of one core. testpmd busy-polls by design (100 % of a core per forwarding lcore
 /// even when idle), so there is no reference row.
 /// </summary>
 internal sealed class IdleTenantsBench(BenchPeers peers)
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    /// <summary>A run lasts at least 5 s: CPU time comes in 10 ms ticks, so 1 % of a core is only 5 of them.</summary>
+    private static TimeSpan Window(TimeSpan duration) => duration < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : duration;
 
     /// <summary>Opens the tenants, waits for them to settle, and measures.</summary>
     public async Task<BenchFigure> MeasureAsync(IProgress<string> progress, CancellationToken cancel)
@@ -33,7 +36,7 @@ internal sealed class IdleTenantsBench(BenchPeers peers)
             {
                 long t0 = Stopwatch.GetTimestamp();
                 long tenant0 = ProcessCpuTime.Nanoseconds(Environment.ProcessId), agent0 = ProcessCpuTime.Nanoseconds(agent.Pid);
-                await Task.Delay(settings.Duration, cancel);
+                await Task.Delay(Window(settings.Duration), cancel);
                 long tenant1 = ProcessCpuTime.Nanoseconds(Environment.ProcessId), agent1 = ProcessCpuTime.Nanoseconds(agent.Pid);
                 double wallNs = (Stopwatch.GetTimestamp() - t0) * 1e9 / Stopwatch.Frequency;
                 tenantCpu.Add(100 * (tenant1 - tenant0) / wallNs);

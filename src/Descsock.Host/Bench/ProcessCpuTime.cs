@@ -1,25 +1,21 @@
 namespace Descsock.Host.Bench;
 
 /// <summary>
-/// CPU time a process has run, summed over its threads from <c>/proc/PID/task/TID/schedstat</c>
-/// (nanoseconds on the CPU; finer than utime/stime's clock ticks, which matters when measuring
-/// idle processes that run for microseconds at a time).
+/// CPU time a process has used, user plus system, from <c>/proc/PID/stat</c>: it includes
+/// threads that have exited meanwhile (a sum over live threads would not, and thread-pool
+/// threads come and go), in clock ticks of 10 ms, so measure over seconds.
 /// </summary>
 internal static class ProcessCpuTime
 {
-    /// <summary>Nanoseconds process <paramref name="pid"/> has spent running, over its live threads.</summary>
+    private const double TicksPerSecond = 100; // USER_HZ on Linux x86-64
+
+    /// <summary>Nanoseconds process <paramref name="pid"/> has spent on a CPU, over all its threads, live or ended.</summary>
     public static long Nanoseconds(int pid)
     {
-        long total = 0;
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            string text;
-            try { text = File.ReadAllText(Path.Combine(task, "schedstat")); }
-            catch (IOException) { continue; } // the thread ended meanwhile
-            catch (UnauthorizedAccessException) { continue; }
-            int space = text.IndexOf(' ');
-            if (space > 0 && long.TryParse(text.AsSpan(0, space), out long ns)) total += ns;
-        }
-        return total;
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its ')'.
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14, 15)
+        return (long)(ticks / TicksPerSecond * 1e9);
     }
 }
