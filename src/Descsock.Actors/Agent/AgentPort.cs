@@ -97,7 +97,9 @@ public sealed unsafe class AgentPort
                 if (_s2mCursor == _s2mHead) { error ??= "chained frame runs past the published head"; break; }
                 ref RingDescriptor shared = ref _s2m.Descriptor(_s2mCursor);
                 RingDescriptor d = shared; // one copy; only the copy is checked and used
-                shared.Flags = 0; // clear before the slot is returned (DPDK's stale NEXT, notes §3.5)
+                // Clear before the slot is returned (DPDK's stale NEXT, notes §3.5); only when set,
+                // so a single-buffer frame costs no store into the tenant's descriptor line.
+                if (d.Flags != 0) shared.Flags = 0;
                 _s2mCursor++;
                 if (error is null)
                 {

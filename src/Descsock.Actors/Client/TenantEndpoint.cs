@@ -157,6 +157,22 @@ public sealed class TenantEndpoint
     }
 
     /// <summary>
+    /// Queues <paramref name="frames"/> in order (each an Ethernet frame plus 4 CRC bytes) until one
+    /// is invalid or does not fit, with one index update and at most one doorbell. Returns how many
+    /// were queued; <paramref name="errno"/> is 0 when all were, else why the next was not (as
+    /// <see cref="TrySend"/> returns it).
+    /// </summary>
+    public int TrySendBurst(ReadOnlySpan<ReadOnlyMemory<byte>> frames, out int errno)
+    {
+        if (_state == EndpointState.Closed) { errno = Errno.EBADF; return 0; }
+        var r = _resources;
+        if (r is null || _state != EndpointState.Connected) { errno = NotConnectedErrno(); return 0; }
+        int sent = r.Transmitter.TrySendBurst(frames, TenantLimits.MinFrame, Limits.MaxFrame, out errno);
+        if (errno == Errno.ENOTCONN) errno = NotConnectedErrno();
+        return sent;
+    }
+
+    /// <summary>
     /// Copies the next frame (with 4 zero CRC bytes) into <paramref name="buffer"/>. Returns 0 and
     /// the length, or EWOULDBLOCK (nothing queued), EMSGSIZE (buffer too small: the frame stays
     /// queued, <paramref name="length"/> = the size needed), a disconnect errno, or EBADF.

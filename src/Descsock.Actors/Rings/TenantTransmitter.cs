@@ -115,42 +115,117 @@ public sealed unsafe class TenantTransmitter
     /// </summary>
     public int TrySend(ReadOnlySpan<byte> wireFrame)
     {
-        int slots = SlotsFor(wireFrame.Length);
         _guard.Enter();
         try
         {
             if (_retired) return Errno.ENOTCONN;
-            int inFlight = (ushort)(_head - Volatile.Read(ref _ring.Tail)); // acquire: agent finished reading those buffers
-            if (inFlight > _ring.Size) { TailViolations++; return Errno.EWOULDBLOCK; }
-            if (_ring.Size - inFlight < slots) return Errno.EWOULDBLOCK;
-            int bsize = _layout.BufferSize;
+            int free = FreeSlotsLocked();
+            if (free < 0) return Errno.EWOULDBLOCK;
             ushort index = _head;
-            for (int remaining = wireFrame.Length, pos = 0; remaining > 0; index++)
-            {
-                int chunk = Math.Min(remaining, bsize);
-                int slot = index & _ring.Mask;
-                long offset = _layout.TransmitBufferOffset(slot);
-                wireFrame.Slice(pos, chunk).CopyTo(new Span<byte>(_regionBase + offset, chunk));
-                ref RingDescriptor d = ref _ring.Descriptor(index);
-                d.Region = 0;
-                d.Offset = (uint)offset;
-                d.Length = (uint)chunk;
-                d.Metadata = 0;
-                remaining -= chunk;
-                pos += chunk;
-                // Assign, never OR: DPDK 22.11 leaves stale NEXT bits otherwise (notes §3.5).
-                d.Flags = remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0;
-                _endsFrame[slot] = remaining == 0;
-            }
-            _head = index;
-            Volatile.Write(ref _ring.Head, index); // release: descriptors and bytes before the index
-            Frames++;
-            Bytes += wireFrame.Length;
+            if (!Place(wireFrame, ref free, ref index)) return Errno.EWOULDBLOCK;
+            Publish(index, 1, wireFrame.Length);
+            RingIfAsked(); // under the guard: once retired, the doorbell may be closed
         }
         finally
         {
             _guard.Exit();
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// Publishes frames in order, each (with its 4 CRC bytes) checked against
+    /// <paramref name="minLength"/>..<paramref name="maxLength"/>, until one is invalid or does not
+    /// fit: one guard, one index store, one fence and at most one doorbell for the whole burst.
+    /// Returns how many were published; <paramref name="status"/> is 0 when all were, else why the
+    /// next one was not (EWOULDBLOCK: no room; EINVAL / EMSGSIZE: its length; ENOTCONN: retired).
+    /// </summary>
+    public int TrySendBurst(ReadOnlySpan<ReadOnlyMemory<byte>> frames, int minLength, int maxLength, out int status)
+    {
+        int sent = 0;
+        long bytes = 0;
+        status = 0;
+        _guard.Enter();
+        try
+        {
+            if (_retired) { status = Errno.ENOTCONN; return 0; }
+            int free = FreeSlotsLocked();
+            if (free < 0) { status = Errno.EWOULDBLOCK; return 0; }
+            ushort index = _head;
+            for (; sent < frames.Length; sent++)
+            {
+                var frame = frames[sent].Span;
+                if (frame.Length < minLength) { status = Errno.EINVAL; break; }
+                if (frame.Length > maxLength) { status = Errno.EMSGSIZE; break; }
+                var wire = frame[..^Crc.Length];
+                if (!Place(wire, ref free, ref index)) { status = Errno.EWOULDBLOCK; break; }
+                bytes += wire.Length;
+            }
+            if (sent > 0)
+            {
+                Publish(index, sent, bytes);
+                RingIfAsked();
+            }
+        }
+        finally
+        {
+            _guard.Exit();
+        }
+        return sent;
+    }
+
+    /// <summary>Under the guard: slots free from the agent's tail, or -1 when its tail is impossible.</summary>
+    private int FreeSlotsLocked()
+    {
+        int inFlight = (ushort)(_head - Volatile.Read(ref _ring.Tail)); // acquire: agent finished reading those buffers
+        if (inFlight <= _ring.Size) return _ring.Size - inFlight;
+        TailViolations++;
+        return -1;
+    }
+
+    /// <summary>
+    /// Under the guard: copies one frame into the slots from <paramref name="index"/> on (the one
+    /// copy), chaining over several when it is larger than a buffer; false, writing nothing, when
+    /// fewer than it needs of <paramref name="free"/> slots are left.
+    /// </summary>
+    private bool Place(ReadOnlySpan<byte> wireFrame, ref int free, ref ushort index)
+    {
+        int slots = SlotsFor(wireFrame.Length);
+        if (free < slots) return false;
+        free -= slots;
+        int bsize = _layout.BufferSize;
+        for (int remaining = wireFrame.Length, pos = 0; remaining > 0; index++)
+        {
+            int chunk = Math.Min(remaining, bsize);
+            int slot = index & _ring.Mask;
+            long offset = _layout.TransmitBufferOffset(slot);
+            wireFrame.Slice(pos, chunk).CopyTo(new Span<byte>(_regionBase + offset, chunk));
+            ref RingDescriptor d = ref _ring.Descriptor(index);
+            d.Region = 0;
+            d.Offset = (uint)offset;
+            d.Length = (uint)chunk;
+            d.Metadata = 0;
+            remaining -= chunk;
+            pos += chunk;
+            // Assign, never OR: DPDK 22.11 leaves stale NEXT bits otherwise (notes §3.5).
+            d.Flags = remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0;
+            _endsFrame[slot] = remaining == 0;
+        }
+        return true;
+    }
+
+    /// <summary>Under the guard: makes everything up to <paramref name="index"/> the agent's.</summary>
+    private void Publish(ushort index, int frames, long bytes)
+    {
+        _head = index;
+        Volatile.Write(ref _ring.Head, index); // release: descriptors and bytes before the index
+        Frames += frames;
+        Bytes += bytes;
+    }
+
+    /// <summary>Under the guard, after publishing: rings the agent's doorbell if it asked for one, once.</summary>
+    private void RingIfAsked()
+    {
         // Full fence: our head store must be visible before we read the agent's flag, or we can
         // read "busy" while the agent, having just asked for a doorbell, reads our old head and
         // sleeps (store-load reordering on x86: a lost wake-up, up to the agent's sleep timeout).
@@ -160,6 +235,5 @@ public sealed unsafe class TenantTransmitter
             Doorbells++;
             _doorbell.Signal();
         }
-        return 0;
     }
 }

@@ -3,7 +3,8 @@ namespace Descsock.Host.Bench;
 /// <summary>
 /// Bytes the whole tenant process allocates per frame in steady state (GC.GetTotalAllocatedBytes,
 /// precise: every thread, so the SEP worker and anything the API wakes are counted too), for the
-/// blocking <c>Send</c>/<c>Recv</c> and the non-throwing <c>TrySend</c>/<c>TryRecv</c>, each frame
+/// blocking <c>Send</c>/<c>Recv</c>, the non-throwing <c>TrySend</c>/<c>TryRecv</c> and the burst
+/// <c>TrySendBurst</c> with <c>TryRecv</c>, each frame
 /// sent through our agent's echo service and received back. Allocation is a property of the tenant
 /// library, so only the <see cref="BenchPair.Ours"/> pair is measured.
 /// </summary>
@@ -13,6 +14,11 @@ internal sealed class AllocationBench(BenchPeers peers)
     public const string Blocking = "Send/Recv";
     /// <summary>Mode name: the non-throwing, non-blocking calls.</summary>
     public const string NonBlocking = "TrySend/TryRecv";
+    /// <summary>Mode name: the burst send with the non-blocking receive.</summary>
+    public const string Burst = "TrySendBurst/TryRecv";
+
+    /// <summary>Every mode, in table order.</summary>
+    public static readonly string[] Modes = [Blocking, NonBlocking, Burst];
 
     /// <summary>Measures allocations per frame for <paramref name="mode"/>.</summary>
     public async Task<BenchFigure> MeasureAsync(string mode, int size, CancellationToken cancel)
@@ -42,6 +48,7 @@ internal sealed class AllocationBench(BenchPeers peers)
     private static (long Bytes, long Frames) Exchange(DescsockSocket socket, string mode, int size, TimeSpan duration)
     {
         var frame = BenchFrames.Make(size);
+        var burst = Enumerable.Repeat<ReadOnlyMemory<byte>>(frame, TenantLoop.EchoWindow).ToArray();
         var buffer = new byte[socket.MaxFrameLength];
         const int batch = TenantLoop.EchoWindow;
         long frames = 0;
@@ -49,11 +56,16 @@ internal sealed class AllocationBench(BenchPeers peers)
         long before = GC.GetTotalAllocatedBytes(precise: true);
         while (Environment.TickCount64 < end)
         {
-            for (int i = 0; i < batch; i++)
-            {
-                if (mode == Blocking) socket.Send(frame);
-                else for (long give = BenchDeadline.OneSecond(); !socket.TrySend(frame);) BenchDeadline.Check(give, "room to send");
-            }
+            if (mode == Burst)
+                for (int sent = 0; sent < batch;)
+                    for (long give = BenchDeadline.OneSecond(); sent < batch; BenchDeadline.Check(give, "room to send"))
+                        sent += socket.TrySendBurst(burst.AsSpan(sent));
+            else
+                for (int i = 0; i < batch; i++)
+                {
+                    if (mode == Blocking) socket.Send(frame);
+                    else for (long give = BenchDeadline.OneSecond(); !socket.TrySend(frame);) BenchDeadline.Check(give, "room to send");
+                }
             for (int i = 0; i < batch; i++)
             {
                 if (mode == Blocking) socket.Recv(buffer);

@@ -91,7 +91,7 @@ public static class BenchCommand
                     break;
                 case BenchWorkload.Allocation:
                     if (s.Pairs.Contains(BenchPair.Ours))
-                        foreach (var mode in new[] { AllocationBench.Blocking, AllocationBench.NonBlocking })
+                        foreach (var mode in AllocationBench.Modes)
                             yield return new(w, BenchPair.Ours, s.Sizes[0], mode);
                     break;
                 case BenchWorkload.IdleTenants:

@@ -22,11 +22,17 @@ internal sealed record BenchFigure(BenchWorkload Workload, BenchPair Pair, int? 
     public string? RatioMetric { get; init; }
     /// <summary>What the reader should know about how the figure was obtained.</summary>
     public string? Note { get; init; }
-    /// <summary>Why the figure is missing.</summary>
+    /// <summary>Why the figure is missing: the measurement failed.</summary>
     public string? Error { get; init; }
+    /// <summary>Why the pair cannot be measured this way at all (not a failure).</summary>
+    public string? NotApplicable { get; init; }
 
     /// <summary>The metric named <paramref name="name"/>, or null.</summary>
     public BenchMetric? Metric(string name) => Metrics.FirstOrDefault(m => m.Name == name);
+
+    /// <summary>A figure this pair cannot have, with the reason.</summary>
+    public static BenchFigure Inapplicable(BenchWorkload workload, BenchPair pair, int? size, string? mode, string reason) =>
+        new(workload, pair, size, mode, []) { NotApplicable = reason };
 
     /// <summary>A figure that could not be measured, with the reason.</summary>
     public static BenchFigure Failed(BenchWorkload workload, BenchPair pair, int? size, string? mode, string error) =>

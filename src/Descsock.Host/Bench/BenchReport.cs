@@ -56,6 +56,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
     {
         string where = $"{(f.Size is { } s ? $"{s,5} B" : "       ")} {f.Mode ?? "",-16}{KebabNames.Of(f.Pair),-13}";
         if (f.Error is not null) return $"{where} not measured: {f.Error}";
+        if (f.NotApplicable is not null) return $"{where} n/a: {f.NotApplicable}";
         string ratio = Ratio(f) is { } r ? $"{r,6:0.00}×" : "       ";
         string values = f.Workload switch
         {
@@ -85,7 +86,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
             },
             figures = figures.Select(f => new
             {
-                workload = KebabNames.Of(f.Workload), pair = KebabNames.Of(f.Pair), f.Size, f.Mode, ratio = Ratio(f), f.Note, f.Error,
+                workload = KebabNames.Of(f.Workload), pair = KebabNames.Of(f.Pair), f.Size, f.Mode, ratio = Ratio(f), f.Note, f.Error, f.NotApplicable,
                 metrics = f.Metrics.Select(m => new { m.Name, m.Unit, m.Median, m.Min, m.Max, m.Runs }),
             }),
         };

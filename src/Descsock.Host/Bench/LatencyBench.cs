@@ -45,7 +45,7 @@ internal sealed class LatencyBench(BenchPeers peers)
             }
             if (pair is BenchPair.Reference or BenchPair.DpdkVsOurs)
             {
-                if (mode == Idle) return BenchFigure.Failed(BenchWorkload.Latency, pair, Size, mode, "testpmd cannot pace frames or time them one by one");
+                if (mode == Idle) return BenchFigure.Inapplicable(BenchWorkload.Latency, pair, Size, mode, "testpmd cannot pace frames or time them one by one");
                 var client = await peers.DpdkClientAsync(socket, id, "io", Size, "--tx-first --burst=1");
                 resources.Push(client.DisposeAsync);
                 var rates = await ThroughputBench.RatesAsync(ThroughputBench.DpdkSampler(client, rx: true), ThroughputBench.Warmup(pair), peers.Settings.Runs,

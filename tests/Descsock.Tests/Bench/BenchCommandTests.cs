@@ -29,10 +29,10 @@ public class BenchCommandTests(ITestOutputHelper output)
         output.WriteLine(await stderr);
 
         Assert.Equal(0, p.ExitCode);
-        Assert.Contains("bench [1/6] tenant-to-agent 64 B reference", await stderr); // the progress line
+        Assert.Contains("bench [1/7] tenant-to-agent 64 B reference", await stderr); // the progress line
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var figures = doc.RootElement.GetProperty("figures").EnumerateArray().ToList();
-        Assert.Equal(6, figures.Count);
+        Assert.Equal(7, figures.Count);
         foreach (var f in figures.Take(4))
         {
             Assert.False(f.TryGetProperty("error", out var error), $"{f.GetProperty("pair")}: {error}");
