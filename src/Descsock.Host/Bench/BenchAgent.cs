@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using Descsock.Host.Peers;
 using Descsock.Host.Stats;
 namespace Descsock.Host.Bench;
 
@@ -20,17 +20,14 @@ internal sealed class BenchAgent : IAsyncDisposable
     public const uint IdleBaseId = 10_000;
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
     private readonly string _directory;
 
     private BenchAgent(Process process, string directory)
     {
         _process = process;
         _directory = directory;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output = new ProcessOutput(process);
     }
 
     /// <summary>The master socket tenants connect to.</summary>
@@ -74,10 +71,7 @@ internal sealed class BenchAgent : IAsyncDisposable
     }
 
     /// <summary>Everything the agent printed.</summary>
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _output.Text;
 
     /// <summary>The counters of service <paramref name="svcId"/> now, and the timestamp between asking and answering.</summary>
     public async Task<(StatsDocument.Service Counters, long Timestamp)> CountersAsync(uint svcId)
@@ -89,12 +83,6 @@ internal sealed class BenchAgent : IAsyncDisposable
         var service = doc.Services.FirstOrDefault(s => s.SvcId == svcId)
                       ?? throw new InvalidOperationException($"the agent has no service {svcId}");
         return (service, before + (after - before) / 2);
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
     }
 
     /// <summary>Stops the agent with SIGTERM (then SIGKILL after 10 s) and removes its directory.</summary>

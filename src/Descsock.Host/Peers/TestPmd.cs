@@ -15,13 +15,14 @@ public sealed partial class TestPmd : IAsyncDisposable
         ["Failed to connect socket", "Fail to start port", "No probed ethernet devices", "Address already in use", "probe failed"];
     private static int _sequence;
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
     private readonly TestPmdOptions _options;
 
     private TestPmd(Process process, TestPmdOptions options)
     {
         _process = process;
         _options = options;
+        _output = new ProcessOutput(process, Parse);
     }
 
     [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
@@ -31,10 +32,7 @@ public sealed partial class TestPmd : IAsyncDisposable
     public string SocketPath => _options.SocketPath;
 
     /// <summary>Everything testpmd printed so far, without terminal escapes.</summary>
-    public string Output
-    {
-        get { lock (_output) return Ansi().Replace(_output.ToString(), ""); }
-    }
+    public string Output => Ansi().Replace(_output.Text, "");
 
     /// <summary>The latest periodic port statistics.</summary>
     public TestPmdStats? Stats => TestPmdStats.LastIn(Output);
@@ -59,27 +57,19 @@ public sealed partial class TestPmd : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
         var p = new TestPmd(Process.Start(psi)!, options);
-        p._process.OutputDataReceived += (_, e) => p.Append(e.Data);
-        p._process.ErrorDataReceived += (_, e) => p.Append(e.Data);
-        p._process.BeginOutputReadLine();
-        p._process.BeginErrorReadLine();
         await p.WaitUntilStartedAsync(TimeSpan.FromSeconds(20));
         return p;
     }
 
-    private void Append(string? line)
+    /// <summary>Per line, under the output's lock: completes a statistics sample when its TX line arrives.</summary>
+    private void Parse(string line)
     {
-        if (line is null) return;
         long now = Stopwatch.GetTimestamp();
-        lock (_output)
+        if (TestPmdStats.RxLine(line) is { } rx) _pendingRx = rx;
+        else if (_pendingRx is { } r && TestPmdStats.TxLine(line) is { } tx)
         {
-            _output.AppendLine(line);
-            if (TestPmdStats.RxLine(line) is { } rx) _pendingRx = rx;
-            else if (_pendingRx is { } r && TestPmdStats.TxLine(line) is { } tx)
-            {
-                Latest = new TestPmdSample(new TestPmdStats(r.Packets, r.Bytes, tx.Packets, tx.Bytes), now);
-                _pendingRx = null;
-            }
+            Latest = new TestPmdSample(new TestPmdStats(r.Packets, r.Bytes, tx.Packets, tx.Bytes), now);
+            _pendingRx = null;
         }
     }
 

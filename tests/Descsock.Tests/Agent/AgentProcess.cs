@@ -1,3 +1,4 @@
+using Descsock.Host.Peers;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
@@ -13,7 +14,7 @@ namespace Descsock.Tests.Agent;
 public sealed class AgentProcess : ITestAgent, IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
     private readonly string _config;
     private bool _ownsDirectory = true; // false once a restarted agent has taken the directory over
 
@@ -24,10 +25,7 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
         Directory = directory;
         SocketPath = socket;
         StatsSocketPath = statsSocket;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output = new ProcessOutput(process);
     }
 
     /// <summary>The descsock executable, copied beside the tests by the project reference.</summary>
@@ -50,10 +48,7 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
     public int OpenDescriptorCount() => System.IO.Directory.GetFileSystemEntries($"/proc/{Pid}/fd").Length;
 
     /// <summary>What the agent printed so far (its log), for failure messages.</summary>
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _output.Text;
 
     /// <summary>
     /// Starts an agent on <c>DIR/agent.sock</c> with <paramref name="services"/>, its stats socket
@@ -234,12 +229,6 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await p.WaitForExitAsync(deadline.Token);
         return (p.ExitCode, await stdout, await stderr);
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
     }
 
     public async ValueTask DisposeAsync()
