@@ -93,8 +93,8 @@ public sealed class ForwardingPlane : IDisposable
             // is refused, never read (rule 10).
             if (n == ready.Length) foreach (var p in _ports) p.DrainDoorbell();
             else
-                for (int i = 0; i < n; i++)
-                    if (ready[i] is > 0 and var token && token <= (ulong)_ports.Count) _ports[(int)token - 1].DrainDoorbell();
+                foreach (ulong token in ready[..n])
+                    if (token > 0 && token <= (ulong)_ports.Count) _ports[(int)token - 1].DrainDoorbell();
             _drowsy = true;
         }
         foreach (var p in _ports) p.WantInterrupts(false);

@@ -20,9 +20,8 @@ public sealed unsafe class Epoll : IDisposable
     /// <summary>Waits up to <paramref name="timeoutMs"/>; returns the number of ready fds (0 on timeout or EINTR).</summary>
     public int Wait(int timeoutMs)
     {
-        EpollEvent* events = stackalloc EpollEvent[4];
-        int n = Libc.EpollWait(_fd.Value, events, 4, timeoutMs);
-        return n < 0 ? 0 : n;
+        Span<ulong> tokens = stackalloc ulong[4];
+        return Wait(timeoutMs, tokens);
     }
 
     /// <summary>

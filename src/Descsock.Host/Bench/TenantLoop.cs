@@ -33,9 +33,6 @@ internal sealed class TenantLoop
     /// <summary>Frames sent (flood) or received (drain, echo) so far.</summary>
     public long Frames => Volatile.Read(ref _frames);
 
-    /// <summary>Frames the echo loop gave up waiting for (the agent dropped them).</summary>
-    public long Lost { get; private set; }
-
     /// <summary>A reading of <see cref="Frames"/> with its timestamp.</summary>
     public (long Count, long Timestamp) Sample() => (Frames, Stopwatch.GetTimestamp());
 
@@ -59,7 +56,11 @@ internal sealed class TenantLoop
             if (socket.TryRecv(buffer, out _)) Volatile.Write(ref loop._frames, loop._frames + 1);
     });
 
-    /// <summary>Keeps <see cref="EchoWindow"/> frames in flight through an echoing agent, counting those returned.</summary>
+    /// <summary>
+    /// Keeps <see cref="EchoWindow"/> frames in flight through an echoing agent, counting those
+    /// returned. A frame that never comes back fails the loop, and so the figure: an echo rate
+    /// over a shrinking window would hide the loss.
+    /// </summary>
     public static TenantLoop Echo(DescsockSocket socket, int size) => Start("bench-echo", loop =>
     {
         var burst = BurstOf(BenchFrames.Make(size));
@@ -80,11 +81,7 @@ internal sealed class TenantLoop
             long now = Stopwatch.GetTimestamp();
             if (any) lastReturn = now;
             else if (inFlight > 0 && now - lastReturn > patience)
-            {
-                loop.Lost += inFlight;
-                inFlight = 0;
-                lastReturn = now;
-            }
+                throw new InvalidOperationException($"the agent dropped echo frames: {inFlight} in flight, none back for 100 ms");
         }
     });
 

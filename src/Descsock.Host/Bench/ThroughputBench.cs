@@ -81,10 +81,7 @@ internal sealed class ThroughputBench(BenchPeers peers)
                 _ => await peers.DpdkClientAsync(socket, id, "io", size, "--tx-first"),
             };
             resources.Push(client.DisposeAsync);
-            // Count where the frames arrive: testpmd server RX, or our agent's sink, for tenant → agent.
-            if (workload == BenchWorkload.TenantToAgent)
-                return server is not null ? DpdkSampler(server, rx: true) : AgentSampler(agent!, id, framesIn: true);
-            return DpdkSampler(client, rx: true);
+            return workload == BenchWorkload.TenantToAgent ? AgentSideSampler() : DpdkSampler(client, rx: true);
         }
         var socketObject = await BenchPeers.OurTenantAsync(socket, id, cancel);
         resources.Push(socketObject.DisposeAsync);
@@ -95,9 +92,12 @@ internal sealed class ThroughputBench(BenchPeers peers)
             _ => TenantLoop.Echo(socketObject, size),
         };
         resources.Push(() => { loop.Stop(); return ValueTask.CompletedTask; });
-        if (workload == BenchWorkload.TenantToAgent)
-            return server is not null ? DpdkSampler(server, rx: true) : AgentSampler(agent!, id, framesIn: true);
+        if (workload == BenchWorkload.TenantToAgent) return AgentSideSampler();
         return () => { loop.ThrowIfFailed(); return Task.FromResult(loop.Sample()); };
+
+        // Tenant → agent counts where the frames arrive: testpmd server RX, or our agent's sink.
+        Func<Task<(long, long)>> AgentSideSampler() =>
+            server is not null ? DpdkSampler(server, rx: true) : AgentSampler(agent!, id, framesIn: true);
     }
 
     /// <summary>Samples testpmd's next periodic block (one a second).</summary>
