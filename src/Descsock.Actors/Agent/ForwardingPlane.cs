@@ -30,7 +30,13 @@ public sealed class ForwardingPlane : IDisposable
     private Epoll? _epoll;
     private int _idleRounds;
     private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
+    private volatile bool _stopping;
+    private readonly object _wakeGate = new();
+    private bool _disposed; // under _wakeGate: Wake may come from any thread, after Dispose too
     private readonly byte[] _header = new byte[14];
+
+    /// <summary>The longest sleep once <see cref="BeginStopping"/> was called.</summary>
+    public const int StoppingSleepMs = 10;
 
     /// <summary>Creates a plane with no tenants; it owns <paramref name="taps"/> from now on.</summary>
     public ForwardingPlane(AgentSettings settings, IReadOnlyList<TapBridge>? taps = null)
@@ -50,14 +56,31 @@ public sealed class ForwardingPlane : IDisposable
     public void Attach(AgentPort port)
     {
         _commands.Enqueue((port, true, null));
-        _wake.Signal();
+        Wake();
     }
 
     /// <summary>Any thread: removes a port; <paramref name="detached"/> runs on the plane thread once nothing touches it.</summary>
     public void Detach(AgentPort port, Action detached)
     {
         _commands.Enqueue((port, false, detached));
-        _wake.Signal();
+        Wake();
+    }
+
+    /// <summary>Any thread: ends the plane's current or next sleep on the doorbells.</summary>
+    public void Wake()
+    {
+        lock (_wakeGate)
+            if (!_disposed) _wake.Signal();
+    }
+
+    /// <summary>
+    /// Any thread: the agent is shutting down. From now on the plane sleeps at most
+    /// <see cref="StoppingSleepMs"/>, so the stop its actor is about to receive is seen at once.
+    /// </summary>
+    public void BeginStopping()
+    {
+        _stopping = true;
+        Wake();
     }
 
     /// <summary>One round over every port; returns frames moved.</summary>
@@ -86,7 +109,7 @@ public sealed class ForwardingPlane : IDisposable
         {
             _epoll ??= BuildEpoll();
             Span<ulong> ready = stackalloc ulong[64];
-            int n = _epoll.Wait(maxSleepMs, ready);
+            int n = _epoll.Wait(_stopping ? Math.Min(maxSleepMs, StoppingSleepMs) : maxSleepMs, ready);
             _wake.Drain();
             // Drain what rang (tokens are port index + 1 as the set was built), or everything when
             // the wait reported as many fds as it can: a checked drain, since a blocking eventfd
@@ -238,7 +261,11 @@ public sealed class ForwardingPlane : IDisposable
     public void Dispose()
     {
         _epoll?.Dispose();
-        _wake.Dispose();
+        lock (_wakeGate)
+        {
+            _disposed = true;
+            _wake.Dispose();
+        }
         foreach (var t in _taps) t.Dispose();
     }
 }

@@ -14,12 +14,17 @@ public sealed class DescsockEngine : IDisposable
     private static readonly Lazy<DescsockEngine> SharedEngine = new(() => new DescsockEngine(ActorSystem.Create("descsock", DefaultConfig)));
     private int _sequence;
 
-    /// <summary>Our HOCON: the SEP actors' pinned dispatcher and quiet logging.</summary>
+    /// <summary>
+    /// Our HOCON: the SEP actors' pinned dispatcher, quiet logging, and the
+    /// <see cref="TimerQueueScheduler"/>, so that an idle process does not wake every 10 ms.
+    /// A host that adds this config with lower priority than its own keeps any scheduler it sets.
+    /// </summary>
     public static Config DefaultConfig { get; } = ConfigurationFactory.ParseString($$"""
         descsock.sep-dispatcher {
           type = PinnedDispatcher
           executor = "thread-pool-executor"
         }
+        {{TimerQueueScheduler.Hocon}}
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING

@@ -5,10 +5,10 @@ namespace Descsock.Native;
 
 /// <summary>
 /// Watches the live control connection after the handshake, off the actor's threads: the OS
-/// event (a DISCONNECT, EOF, a reset) becomes a message to the supervisor. Polls in short steps
-/// so that a stop request is seen within 100 ms; tells the owner <c>stopped</c> when it no longer
-/// touches the socket, and only then may the owner close it. Used by both the tenant supervisor
-/// and the agent's session actors.
+/// event (a DISCONNECT, EOF, a reset) becomes a message to the supervisor. Waits on the socket
+/// and a stop eventfd, so a stop request is seen at once and an idle connection costs nothing;
+/// tells the owner <c>stopped</c> when it no longer touches the socket, and only then may the
+/// owner close it. Used by both the tenant supervisor and the agent's session actors.
 /// </summary>
 internal sealed class ControlReader(Func<int, string, object> lost, object stopped)
 {

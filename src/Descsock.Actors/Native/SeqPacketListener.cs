@@ -67,12 +67,17 @@ public sealed unsafe class SeqPacketListener : IDisposable
     /// <summary>The socket file.</summary>
     public string Path => _path;
 
-    /// <summary>Waits up to <paramref name="timeoutMs"/> for a connection; null on timeout.</summary>
-    public SeqPacketSocket? Accept(int timeoutMs, out PeerCredentials peer)
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMs"/> (-1: without limit) for a connection; null on
+    /// timeout, or at once when <paramref name="wake"/> is signalled (how the owner stops the wait).
+    /// </summary>
+    public SeqPacketSocket? Accept(int timeoutMs, out PeerCredentials peer, EventFd? wake = null)
     {
         peer = default;
-        var pfd = new PollFd { Fd = _fd.Value, Events = Libc.POLLIN };
-        if (Libc.Poll(&pfd, 1, timeoutMs) <= 0) return null;
+        PollFd* pfd = stackalloc PollFd[2];
+        pfd[0] = new PollFd { Fd = _fd.Value, Events = Libc.POLLIN };
+        if (wake is not null) pfd[1] = new PollFd { Fd = wake.Descriptor.Value, Events = Libc.POLLIN };
+        if (Libc.Poll(pfd, wake is null ? 1u : 2u, timeoutMs) <= 0 || pfd[0].ReturnedEvents == 0) return null;
         int fd = Libc.Accept4(_fd.Value, null, null, Libc.SOCK_CLOEXEC);
         if (fd < 0) return null;
         int* cred = stackalloc int[3];

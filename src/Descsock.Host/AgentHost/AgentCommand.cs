@@ -22,7 +22,12 @@ public static class AgentCommand
     /// </summary>
     public static IHost Build(string? configFile, string? socketPath, IReadOnlyList<string> overrides)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        // The host's default appsettings.json watch would put inotify watches on the whole working
+        // directory tree (hundreds from /tmp, the whole disk from /) and wake the agent on every
+        // change under it; the agent reads only the configuration named here, once.
+        var preset = new ConfigurationManager();
+        preset.AddInMemoryCollection([new KeyValuePair<string, string?>("hostBuilder:reloadConfigOnChange", "false")]);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = preset });
         string config = configFile ?? DefaultConfigPath();
         builder.Configuration.Sources.Clear();
         AgentSettings? settings;

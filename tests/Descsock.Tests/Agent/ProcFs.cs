@@ -92,4 +92,37 @@ public static class ProcFs
             if (!after.TryGetValue(fd, out var t) || t != target) lines.Add($"  - {fd} -> {target}");
         return lines.Count == 0 ? "  (same fds)" : string.Join('\n', lines);
     }
+
+    /// <summary>
+    /// How many times the threads of <paramref name="pid"/> have gone off a CPU so far (voluntary
+    /// and involuntary context switches), by thread id: a thread that sleeps until woken adds one
+    /// per wake-up.
+    /// </summary>
+    public static Dictionary<int, long> ContextSwitches(int pid)
+    {
+        var result = new Dictionary<int, long>();
+        foreach (var task in Directory.EnumerateDirectories($"{Dir(pid)}/task"))
+        {
+            long switches = 0;
+            try
+            {
+                foreach (var line in File.ReadLines($"{task}/status"))
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) ||
+                        line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        switches += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+            }
+            catch (IOException) { continue; } // the thread ended between the listing and the read
+            result[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = switches;
+        }
+        return result;
+    }
+
+    /// <summary>Context switches between two readings of <see cref="ContextSwitches"/> (a thread born in between counts from zero).</summary>
+    public static long SwitchesBetween(Dictionary<int, long> before, Dictionary<int, long> after) =>
+        after.Sum(t => t.Value - before.GetValueOrDefault(t.Key));
+
+    /// <summary>The inotify watches <paramref name="pid"/> holds, over all its inotify descriptors (from <c>/proc/PID/fdinfo</c>).</summary>
+    public static int InotifyWatches(int pid) =>
+        Fds(pid).Where(f => f.Value == "anon_inode:inotify")
+            .Sum(f => File.ReadLines($"{Dir(pid)}/fdinfo/{f.Key.ToString(CultureInfo.InvariantCulture)}").Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)));
 }

@@ -21,6 +21,9 @@ internal sealed class AgentListenerActor : ReceiveActor
     private readonly ServiceRegistry _registry;
     private readonly ConcurrentDictionary<uint, ServiceCounters> _counters = new();
     private readonly CancellationTokenSource _stop = new();
+    // Ends the accept loop's wait on stop, so it can wait without a timeout: an idle agent does
+    // not wake ten times a second to look at its listener.
+    private readonly EventFd _wakeAccept = EventFd.Create();
     private readonly HashSet<IActorRef> _handshaking = new();
     // Sessions stopped with the agent while their port was on the plane leave their release here:
     // run in PostStop, once the plane actor (a child) has stopped and no round can touch the memory.
@@ -29,6 +32,7 @@ internal sealed class AgentListenerActor : ReceiveActor
     private ForwardingPlane? _plane;
     private IActorRef? _planeActor;
     private Task? _acceptLoop;
+    private PlaneHandle? _planeHandle;
     private Exception? _startFailure;
 
     public AgentListenerActor(AgentSettings settings)
@@ -66,12 +70,21 @@ internal sealed class AgentListenerActor : ReceiveActor
         Diagnostics.DescsockMetrics.RegisterAgent(this, () => _settings.Services.Select(s => (s.SvcId, _counters.GetOrAdd(s.SvcId, _ => new ServiceCounters()))));
         _listener = SeqPacketListener.Bind(_settings.SocketPath);
         _planeActor = Context.ActorOf(Props.Create(() => new PlaneActor(_plane)).WithDispatcher(Sep.DispatcherId), "plane");
-        var (listener, self, token) = (_listener, Self, _stop.Token);
+        _planeHandle = new PlaneHandle(_planeActor, _plane);
+        // The plane's thread may sleep on the doorbells for seconds; on shutdown it must see its
+        // stop promptly. Actors are stopped after this phase, children before their parent's PostStop.
+        var plane = _plane;
+        CoordinatedShutdown.Get(Context.System).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "descsock-plane-stopping", () =>
+        {
+            plane.BeginStopping();
+            return Task.FromResult(Akka.Done.Instance);
+        });
+        var (listener, self, token, wake) = (_listener, Self, _stop.Token, _wakeAccept);
         _acceptLoop = Task.Factory.StartNew(() =>
         {
             while (!token.IsCancellationRequested)
             {
-                var socket = listener.Accept(100, out var peer);
+                var socket = listener.Accept(-1, out var peer, wake);
                 if (socket is not null) self.Tell(new Accepted(socket, peer));
             }
         }, TaskCreationOptions.LongRunning);
@@ -113,7 +126,7 @@ internal sealed class AgentListenerActor : ReceiveActor
             return;
         }
         var connection = new TenantConnection(a.Socket, a.Peer);
-        var session = Context.ActorOf(Props.Create(() => new AgentSessionActor(connection, _settings, _registry, _planeActor!,
+        var session = Context.ActorOf(Props.Create(() => new AgentSessionActor(connection, _settings, _registry, _planeHandle!,
             id => _counters.GetOrAdd(id, _ => new ServiceCounters()), _releaseAfterPlane)));
         Context.Watch(session);
         _handshaking.Add(session);
@@ -135,7 +148,8 @@ internal sealed class AgentListenerActor : ReceiveActor
     {
         Diagnostics.DescsockMetrics.UnregisterAgent(this);
         _stop.Cancel();
-        _acceptLoop?.Wait(TimeSpan.FromSeconds(1));
+        _wakeAccept.Signal();
+        if (_acceptLoop is null || _acceptLoop.Wait(TimeSpan.FromSeconds(1))) _wakeAccept.Dispose(); // else the loop may still poll it
         _listener?.Dispose();
         _plane?.Dispose(); // the plane actor (a child) has stopped by now
         if (!_releaseAfterPlane.IsEmpty) Thread.Sleep(150); // the sessions' control readers poll in 100 ms steps

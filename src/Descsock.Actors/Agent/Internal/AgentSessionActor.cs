@@ -21,14 +21,14 @@ internal sealed class AgentSessionActor : ReceiveActor
     private readonly TenantConnection _connection;
     private readonly AgentSettings _settings;
     private readonly ServiceRegistry _registry;
-    private readonly IActorRef _plane;
+    private readonly PlaneHandle _plane;
     private readonly Func<uint, ServiceCounters> _counters;
     private readonly System.Collections.Concurrent.ConcurrentQueue<Action> _releaseAfterPlane;
     private AgentPort? _port;
     private ControlReader? _reader;
     private bool _portAttached, _readerRunning, _released;
 
-    public AgentSessionActor(TenantConnection connection, AgentSettings settings, ServiceRegistry registry, IActorRef plane,
+    public AgentSessionActor(TenantConnection connection, AgentSettings settings, ServiceRegistry registry, PlaneHandle plane,
         Func<uint, ServiceCounters> counters, System.Collections.Concurrent.ConcurrentQueue<Action> releaseAfterPlane)
     {
         _releaseAfterPlane = releaseAfterPlane;
@@ -109,13 +109,16 @@ internal sealed class AgentSessionActor : ReceiveActor
         _connection.Control.Send(msg);
     }
 
-    /// <summary>Unmaps, closes every fd and frees the service id.</summary>
+    /// <summary>
+    /// Frees the service id, then unmaps and closes every fd. The id goes first: a tenant that
+    /// closed waits for our hang-up, and may register the same id the moment it sees it.
+    /// </summary>
     private void Release()
     {
         if (_released) return;
         _released = true;
-        _connection.Dispose();
         if (_connection.Service is { } s) _registry.Release(s.SvcId);
+        _connection.Dispose();
     }
 
     protected override void PostStop()

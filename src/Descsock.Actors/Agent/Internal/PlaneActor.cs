@@ -16,6 +16,12 @@ internal sealed class PlaneActor : ReceiveActor
         public static readonly Pump Instance = new();
     }
 
+    /// <summary>
+    /// The longest sleep on the doorbells: a safety net only, since every doorbell, TAP fd and
+    /// message to this actor (<see cref="PlaneHandle"/>) ends it. Long, so an idle agent stays asleep.
+    /// </summary>
+    public const int IdleSleepMs = 2000;
+
     private static readonly long SliceTicks = Stopwatch.Frequency / 1000;
     private readonly ForwardingPlane _plane;
     private readonly Dictionary<AgentPort, IActorRef> _sessions = new();
@@ -47,7 +53,7 @@ internal sealed class PlaneActor : ReceiveActor
         {
             if (_plane.DoWork() > 0) _plane.Worked();
             else if (slept) break; // woke, did what woke us, idle again: give the mailbox a turn
-            else slept = _plane.Idle(100);
+            else slept = _plane.Idle(IdleSleepMs);
             if ((round & 63) == 63 && Stopwatch.GetTimestamp() > end) break;
         }
         while (_plane.Offenders.TryDequeue(out var port))

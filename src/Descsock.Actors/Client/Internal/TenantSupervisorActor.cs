@@ -39,6 +39,17 @@ internal sealed class TenantSupervisorActor : ReceiveActor
     private bool _reconnectAfterTeardown;
     private int _attempt;
     private ICancelable? _retryTimer;
+    private ICancelable? _hangUpTimer;
+
+    /// <summary>
+    /// How long a close waits for the agent to hang up after our DISCONNECT. Our agent and DPDK's
+    /// free the svc_id before they close the connection, so once Close returns the same id can be
+    /// registered again at once; an agent that never hangs up costs this much.
+    /// </summary>
+    internal static readonly TimeSpan PeerHangUpWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>The wait for the agent to hang up is over: stop the control reader.</summary>
+    private sealed class StopReader { public static readonly StopReader Instance = new(); }
 
     public TenantSupervisorActor(TenantSettings settings, TenantEndpoint endpoint)
     {
@@ -131,7 +142,7 @@ internal sealed class TenantSupervisorActor : ReceiveActor
             _closeRequester = Sender;
             SendDisconnect("closed by the application");
             _endpoint.MarkClosed();
-            BeginTeardown(Errno.EBADF, "closed by the application", reconnect: false);
+            BeginTeardown(Errno.EBADF, "closed by the application", reconnect: false, awaitHangUp: true);
         });
         Receive<TenantSupervisor.GetClient>(_ => Sender.Tell(_client));
         CommonQueries();
@@ -223,6 +234,7 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         Receive<Terminated>(t => t.ActorRef.Equals(_sep), _ => { _sepRunning = false; TryFinishTeardown(); });
         Receive<TenantSupervisor.ReaderStopped>(_ => { _readerRunning = false; TryFinishTeardown(); });
         Receive<TenantSupervisor.ControlLost>(_ => { });
+        Receive<StopReader>(_ => _reader?.Stop());
         Receive<Sep.ProtocolViolation>(_ => { });
         Receive<TenantSupervisor.Close>(_ => _closeRequester = Sender);
         CommonQueries();
@@ -233,6 +245,7 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         Receive<TenantSupervisor.Close>(_ => { Sender.Tell(TenantSupervisor.Closed.Instance); Context.Stop(Self); });
         Receive<TenantSupervisor.ReaderStopped>(_ => { });
         Receive<TenantSupervisor.ControlLost>(_ => { });
+        Receive<StopReader>(_ => { });
         CommonQueries();
     }
 
@@ -243,8 +256,12 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         Receive<TenantSupervisor.GetClient>(_ => Sender.Tell(new TenantSupervisor.Failed(Errno.ENOTCONN, "not connected")));
     }
 
-    /// <summary>Retires the rings from the application, then stops the SEP actor and the reader.</summary>
-    private void BeginTeardown(int errno, string reason, bool reconnect)
+    /// <summary>
+    /// Retires the rings from the application, then stops the SEP actor and the reader; with
+    /// <paramref name="awaitHangUp"/> the reader runs on until the agent closes the connection
+    /// (it returns on EOF), for at most <see cref="PeerHangUpWait"/>.
+    /// </summary>
+    private void BeginTeardown(int errno, string reason, bool reconnect, bool awaitHangUp = false)
     {
         _reconnectAfterTeardown = reconnect && _closeRequester is null;
         if (_reconnectAfterTeardown) _endpoint.Suspend(errno, reason);
@@ -255,7 +272,8 @@ internal sealed class TenantSupervisorActor : ReceiveActor
             _resources?.WorkerWake.Signal(); // end its sleep so it sees the stop promptly
         }
         if (_client is not null && !_reconnectAfterTeardown) Context.Stop(_client);
-        _reader?.Stop();
+        if (awaitHangUp && _readerRunning) _hangUpTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(PeerHangUpWait, Self, StopReader.Instance, Self);
+        else _reader?.Stop();
         Become(TearingDown);
         TryFinishTeardown();
     }
@@ -301,6 +319,7 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         // Reached on system shutdown too: children have stopped by now; wait out the reader.
         _handshakeCancel.Cancel();
         _retryTimer?.Cancel();
+        _hangUpTimer?.Cancel();
         _reader?.Stop();
         if (_readerRunning) Thread.Sleep(150);
         _endpoint.Detach(Errno.ECONNRESET, "the engine stopped");
