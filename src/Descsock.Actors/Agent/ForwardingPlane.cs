@@ -38,6 +38,9 @@ public sealed class ForwardingPlane : IDisposable
     /// <summary>The longest sleep once <see cref="BeginStopping"/> was called.</summary>
     public const int StoppingSleepMs = 10;
 
+    /// <summary>The longest sleep while a source service is attached (see <see cref="SleepMs"/>).</summary>
+    public const int SourceSleepMs = 1;
+
     /// <summary>Creates a plane with no tenants; it owns <paramref name="taps"/> from now on.</summary>
     public ForwardingPlane(AgentSettings settings, IReadOnlyList<TapBridge>? taps = null)
     {
@@ -109,7 +112,7 @@ public sealed class ForwardingPlane : IDisposable
         {
             _epoll ??= BuildEpoll();
             Span<ulong> ready = stackalloc ulong[64];
-            int n = _epoll.Wait(_stopping ? Math.Min(maxSleepMs, StoppingSleepMs) : maxSleepMs, ready);
+            int n = _epoll.Wait(SleepMs(maxSleepMs), ready);
             _wake.Drain();
             // Drain what rang (tokens are port index + 1 as the set was built), or everything when
             // the wait reported as many fds as it can: a checked drain, since a blocking eventfd
@@ -122,6 +125,18 @@ public sealed class ForwardingPlane : IDisposable
         }
         foreach (var p in _ports) p.WantInterrupts(false);
         return true;
+    }
+
+    /// <summary>
+    /// How long an idle round may sleep. A source service waits for room, and a memif tenant posts
+    /// room without a doorbell (DPDK's receive refill never kicks), so while one is attached the
+    /// plane only naps, as testpmd's txonly never sleeps at all; without one, the doorbells and the
+    /// wake fd end every sleep and <paramref name="maxSleepMs"/> is only a safety net.
+    /// </summary>
+    private int SleepMs(int maxSleepMs)
+    {
+        int ms = _sources.Count > 0 ? Math.Min(maxSleepMs, SourceSleepMs) : maxSleepMs;
+        return _stopping ? Math.Min(ms, StoppingSleepMs) : ms;
     }
 
     /// <summary>Resets the idle spin after useful work.</summary>

@@ -22,6 +22,7 @@ public sealed class SepPump : IDisposable
     private int _idleRounds;
     private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
     private long _seenAssists;
+    private long _seenDelivered;
 
     /// <summary>Spins this many empty rounds before sleeping.</summary>
     public const int SpinRounds = 2000;
@@ -82,12 +83,15 @@ public sealed class SepPump : IDisposable
     /// <summary>Called after an empty round: spins, then sleeps on the doorbells.</summary>
     public void Idle()
     {
-        long assists = _resources.Receiver.Assists;
-        if (assists != _seenAssists && !_readable.HasWaiters)
+        long assists = _resources.Receiver.Assists, delivered = _resources.Receiver.Frames;
+        if ((assists != _seenAssists || delivered != _seenDelivered) && !_readable.HasWaiters)
         {
             // The application receives on its own thread: spinning here would only take its CPU,
-            // and doorbells would cost the agent a system call per burst for nothing.
+            // and doorbells would cost the agent a system call per burst for nothing. Frames
+            // delivered count too: a reader that keeps finding frames we harvested never assists,
+            // and the two of us would share its core for good (measured: 4 Mpps instead of 17).
             _seenAssists = assists;
+            _seenDelivered = delivered;
             _idleRounds = 0;
             Sleeps++;
             _epoll.Wait(ReaderPollingMilliseconds);

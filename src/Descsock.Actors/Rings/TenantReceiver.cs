@@ -22,6 +22,9 @@ namespace Descsock.Rings;
 /// </summary>
 public sealed unsafe class TenantReceiver
 {
+    /// <summary>Empty slots that make a refill worth its head store (DPDK's rx_free_thresh is 32 too), on rings of 128 slots or more.</summary>
+    internal const int RefillBurst = 32;
+
     private readonly RingView _ring;
     private readonly byte* _regionBase;
     private readonly TenantRegionLayout _layout;
@@ -29,6 +32,7 @@ public sealed unsafe class TenantReceiver
     private readonly SpscQueue _received;
     private readonly SpscQueue _free;
     private readonly int _maxChain;
+    private readonly int _refillThreshold; // RefillBurst, or a quarter of a smaller ring: the agent keeps most of it
     private readonly EventFd _workerWake;
     private ExclusiveGuard _readerGuard;
     private ExclusiveGuard _workerGuard; // one harvester at a time: the SEP worker or an assisting reader
@@ -50,7 +54,11 @@ public sealed unsafe class TenantReceiver
         _free = new SpscQueue(layout.ReceiveBuffers);
         for (int i = 0; i < layout.ReceiveBuffers; i++) _free.TryEnqueue((ulong)i);
         _maxChain = (maxWireFrame + layout.BufferSize - 1) / layout.BufferSize;
+        _refillThreshold = Math.Min(RefillBurst, _ring.Size / 4);
     }
+
+    /// <summary>Empty M2S slots it takes before buffers are posted again: fewer stay with us, unposted, until then.</summary>
+    public int RefillThreshold => _refillThreshold;
 
     /// <summary>The ring (for initialisation, interrupt masking and tests).</summary>
     public RingView Ring => _ring;
@@ -129,7 +137,10 @@ public sealed unsafe class TenantReceiver
         try
         {
             harvested = Harvest();
-            return harvested < 0 ? -1 : harvested + Refill();
+            if (harvested < 0) return -1;
+            // Post buffers a burst at a time: one head store (and one cache line handed to the
+            // agent) per burst, not per frame when a fast reader takes frames one by one.
+            return harvested + (_ring.Size - Outstanding >= _refillThreshold ? Refill() : 0);
         }
         finally
         {

@@ -61,4 +61,26 @@ public class TenantReceiverTests
         Assert.True(rx.HasFrame);
         Assert.Equal(1, rx.Queued);
     }
+    [Fact]
+    public unsafe void Buffers_go_back_to_the_agent_a_burst_at_a_time_not_one_by_one()
+    {
+        var layout = new TenantRegionLayout(7, 2048, 256); // 128-slot ring: refills of 32
+        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        var rx = resources.Receiver;
+        Assert.Equal(128, rx.Work(out _));
+        var buffer = new byte[2048];
+        ushort agentTail = 0;
+        ushort Head() => Volatile.Read(ref rx.Ring.Head);
+        for (int frame = 1; frame <= 64; frame++, agentTail++)
+        {
+            ref RingDescriptor d = ref rx.Ring.Descriptor(agentTail);
+            d.Length = 60;
+            d.Flags = 0;
+            Volatile.Write(ref rx.Ring.Tail, (ushort)(agentTail + 1));
+            Assert.Equal(0, rx.TryRecv(buffer, out _)); // harvests this one frame itself
+            // The head moves only when 32 slots are empty, and then by all of them: never by one.
+            Assert.True((ushort)(Head() - 128) % Descsock.Rings.TenantReceiver.RefillBurst == 0, $"after frame {frame} the head is {Head()}");
+        }
+        Assert.True(Head() >= 128 + 32, $"the buffers were never given back (head {Head()})");
+    }
 }
