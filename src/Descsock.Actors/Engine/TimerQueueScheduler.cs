@@ -91,7 +91,6 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     {
         private readonly TimerQueueScheduler _owner;
         private readonly IRunnable _work;
-        private readonly bool _repeats;
         private readonly ICancelable? _cancelable;
         private readonly Timer _timer;
         private readonly TimeSpan _interval;
@@ -103,7 +102,6 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
             _owner = owner;
             _work = work;
             _interval = interval;
-            _repeats = interval != Timeout.InfiniteTimeSpan;
             _cancelable = cancelable;
             _timer = new Timer(static s => ((ScheduledTask)s!).Fire(), this, Timeout.Infinite, Timeout.Infinite);
         }
@@ -135,7 +133,7 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
         private void Fire()
         {
             if (_cancelable?.IsCancellationRequested == true) { Stop(); return; }
-            if (!_repeats) Stop();
+            if (_interval == Timeout.InfiniteTimeSpan) Stop(); // once: done before it runs
             try { _work.Run(); }
             catch (Exception e) { _owner.Log.Error(e, "a scheduled task failed"); }
         }

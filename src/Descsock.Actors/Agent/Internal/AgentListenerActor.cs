@@ -152,7 +152,7 @@ internal sealed class AgentListenerActor : ReceiveActor
         if (_acceptLoop is null || _acceptLoop.Wait(TimeSpan.FromSeconds(1))) _wakeAccept.Dispose(); // else the loop may still poll it
         _listener?.Dispose();
         _plane?.Dispose(); // the plane actor (a child) has stopped by now
-        if (!_releaseAfterPlane.IsEmpty) Thread.Sleep(150); // the sessions' control readers poll in 100 ms steps
+        if (!_releaseAfterPlane.IsEmpty) Thread.Sleep(150); // the sessions' control readers, told to stop, may still be returning from their wait
         while (_releaseAfterPlane.TryDequeue(out var release)) release(); // tenants see their connection close
     }
 }
