@@ -144,6 +144,25 @@ public sealed class DescsockSocket : IDisposable, IAsyncDisposable
     public bool TryRecv(Span<byte> buffer, out int length, out int errno) => (errno = _handle.Endpoint.TryRecv(buffer, out length)) == 0;
 
     /// <summary>
+    /// Non-throwing, non-blocking burst receive, like DPDK's <c>rte_eth_rx_burst</c>: copies the
+    /// frames waiting, in order, into <paramref name="buffers"/> (each frame with 4 zero CRC bytes, as
+    /// <see cref="Recv"/> gives it) and their lengths into <paramref name="lengths"/>, and returns how
+    /// many, at most the shorter span's length. The whole burst takes the receive side once, so it is
+    /// the fastest way to receive many frames. Build the buffer array once and reuse it: nothing is
+    /// allocated per call.
+    /// </summary>
+    public int TryRecvBurst(ReadOnlySpan<Memory<byte>> buffers, Span<int> lengths) => _handle.Endpoint.TryRecvBurst(buffers, lengths, out _);
+
+    /// <summary>
+    /// As <see cref="TryRecvBurst(ReadOnlySpan{Memory{byte}}, Span{int})"/>; <paramref name="errno"/> is 0
+    /// when every buffer was filled, else why the next frame was not received: EWOULDBLOCK (none
+    /// waiting), EMSGSIZE (it does not fit its buffer: it stays queued and its <paramref name="lengths"/>
+    /// entry is the size it needs), ENOTCONN, ECONNRESET, EBADF (as <see cref="Recv"/> lists them).
+    /// </summary>
+    public int TryRecvBurst(ReadOnlySpan<Memory<byte>> buffers, Span<int> lengths, out int errno) =>
+        _handle.Endpoint.TryRecvBurst(buffers, lengths, out errno);
+
+    /// <summary>
     /// Completes when a frame can be received (true) or the socket failed for good (false), like
     /// ChannelReader.WaitToReadAsync. While re-registering it keeps waiting (up to <see cref="DescsockClientSpec.ReconnectWait"/>).
     /// </summary>

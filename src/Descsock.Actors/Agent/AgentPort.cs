@@ -25,7 +25,8 @@ public sealed unsafe class AgentPort
     private ushort _s2mHead;     // snapshot of the tenant's head for this round
     private ushort _s2mCursor;   // next S2M slot to read
     private ushort _m2sTail;     // our M2S tail (published at flush)
-    private ushort _m2sPublished;
+    private ushort _m2sVisible;  // the tail the tenant can see (stored by Publish)
+    private ushort _m2sFlushed;  // the tail the last Flush considered a doorbell for
 
     /// <summary>Binds to a connection whose regions are mapped.</summary>
     public AgentPort(TenantConnection connection, ServiceCounters counters, int maxFrame)
@@ -37,7 +38,7 @@ public sealed unsafe class AgentPort
         _m2s = connection.View(connection.M2S!.Value.Ring);
         _m2sDoorbell = connection.M2S!.Value.Doorbell;
         _s2mCursor = Volatile.Read(ref _s2m.Tail);
-        _m2sTail = _m2sPublished = Volatile.Read(ref _m2s.Tail);
+        _m2sTail = _m2sVisible = _m2sFlushed = Volatile.Read(ref _m2s.Tail);
         Volatile.Write(ref _s2m.Flags, RingLayout.FlagMaskInterrupt); // we poll; no doorbells while busy
     }
 
@@ -195,12 +196,23 @@ public sealed unsafe class AgentPort
         return true;
     }
 
-    /// <summary>Publishes transmitted frames (release store of tail) and rings the tenant's doorbell if it sleeps, once per burst.</summary>
+    /// <summary>
+    /// Makes the frames transmitted so far visible to the tenant (release store of tail), without
+    /// a doorbell: for publishing within a burst. The burst's <see cref="Flush"/> still rings for them.
+    /// </summary>
+    public void Publish()
+    {
+        if (_m2sTail == _m2sVisible) return;
+        Volatile.Write(ref _m2s.Tail, _m2sTail); // release: data and descriptors before the index
+        _m2sVisible = _m2sTail;
+    }
+
+    /// <summary>Publishes transmitted frames and rings the tenant's doorbell if it sleeps, once per burst.</summary>
     public void Flush()
     {
-        if (_m2sTail == _m2sPublished) return;
-        Volatile.Write(ref _m2s.Tail, _m2sTail); // release: data and descriptors before the index
-        _m2sPublished = _m2sTail;
+        if (_m2sTail == _m2sFlushed) return; // nothing new since the last flush (what Publish showed is new)
+        Publish();
+        _m2sFlushed = _m2sTail;
         Interlocked.MemoryBarrier(); // the tail store must be visible before we read the tenant's flag
         if ((Volatile.Read(ref _m2s.Flags) & RingLayout.FlagMaskInterrupt) == 0 && !_m2sDoorbell.SignalUntrusted())
             Violation("the M2S interrupt eventfd was switched to blocking mode", fatal: true); // rule 10: never block the plane

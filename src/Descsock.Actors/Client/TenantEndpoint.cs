@@ -187,6 +187,21 @@ public sealed class TenantEndpoint
         return status == Errno.ENOTCONN ? NotConnectedErrno() : status;
     }
 
+    /// <summary>
+    /// Copies up to a burst of frames (each with 4 zero CRC bytes) into <paramref name="buffers"/>,
+    /// their lengths into <paramref name="lengths"/>. Returns how many; <paramref name="errno"/> as
+    /// <see cref="TryRecv"/> returns it for the first frame not received (0 when the burst was filled).
+    /// </summary>
+    public int TryRecvBurst(ReadOnlySpan<Memory<byte>> buffers, Span<int> lengths, out int errno)
+    {
+        if (_state == EndpointState.Closed) { errno = Errno.EBADF; return 0; }
+        var r = _resources;
+        if (r is null) { errno = NotConnectedErrno(); return 0; }
+        int received = r.Receiver.TryRecvBurst(buffers, lengths, out errno);
+        if (errno == Errno.ENOTCONN) errno = NotConnectedErrno();
+        return received;
+    }
+
     /// <summary>The seed's poll: which of <paramref name="mask"/>'s conditions hold now (Err is always reported).</summary>
     public int Poll(int mask)
     {

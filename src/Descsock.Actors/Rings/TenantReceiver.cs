@@ -2,6 +2,7 @@ using Descsock.Interop;
 using Descsock.Memory;
 using Descsock.Native;
 using Descsock.Wire;
+using System.Runtime.Intrinsics.X86;
 namespace Descsock.Rings;
 
 /// <summary>
@@ -173,8 +174,13 @@ public sealed unsafe class TenantReceiver
             RingDescriptor d = _ring.Descriptor(index); // one copy of the shared descriptor, then only the copy
             bool bad = d.Length == 0 || d.Length > capacity;
             bool next = (d.Flags & DescriptorLayout.FlagNext) != 0;
+            int buffer = _postedBuffer[index & _ring.Mask];
+            // Start fetching the frame's first line from the agent's cache now: the copy out comes
+            // later, and would otherwise wait for each frame's miss in turn. Our own buffer's
+            // address, never one the agent wrote.
+            if (Sse.IsSupported) Sse.Prefetch0(_regionBase + _layout.ReceiveBufferOffset(buffer));
             // Cannot fail: the queue holds every pool buffer.
-            _received.TryEnqueue(ReceivedEntry.Pack(_postedBuffer[index & _ring.Mask], d.Length, next, bad));
+            _received.TryEnqueue(ReceivedEntry.Pack(buffer, d.Length, next, bad));
         }
         _lastTail = tail;
         return ready;
@@ -226,38 +232,86 @@ public sealed unsafe class TenantReceiver
         {
             if (_retired) { length = 0; return Errno.ENOTCONN; }
             bool assisted = false;
-            while (true)
-            {
-                int status = MeasureFrame(out int entries, out int wireLength, out bool bad);
-                if (status == Errno.EWOULDBLOCK && !assisted)
-                {
-                    assisted = true; // once per call: a partial chain waits for the rest
-                    if (Assist()) continue;
-                }
-                if (status != 0) { length = 0; return status; }
-                if (bad)
-                {
-                    Release(entries);
-                    DroppedInvalid++;
-                    continue;
-                }
-                length = wireLength + Crc.Length;
-                if (destination.Length < length) return Errno.EMSGSIZE;
-                CopyOut(entries, destination);
-                destination.Slice(wireLength, Crc.Length).Clear();
-                Release(entries);
-                Frames++;
-                Bytes += wireLength;
-                // Under the guard, so the wake fd is still open. Once per sleep of a worker short of
-                // buffers, not per frame: the exchange makes this reader the one that signals.
-                if (Volatile.Read(ref _workerWantsBuffers) != 0 && Interlocked.Exchange(ref _workerWantsBuffers, 0) != 0) _workerWake.Signal();
-                return 0;
-            }
+            int status = NextFrame(destination, ref assisted, out length);
+            if (status == 0) WakeWorkerShortOfBuffers();
+            return status;
         }
         finally
         {
             _readerGuard.Exit();
         }
+    }
+
+    /// <summary>
+    /// Reader: copies frames, as <see cref="TryRecv"/> does, into <paramref name="destinations"/> in
+    /// order, their lengths into <paramref name="lengths"/>, until the queue is empty or one does not
+    /// fit: one guard and one look at the ring for the whole burst (DPDK's rx_burst). Returns how many
+    /// were received, at most the shorter span's length; <paramref name="status"/> is 0 when all were,
+    /// else why the next one was not (EWOULDBLOCK: none queued; EMSGSIZE: it stays queued and its
+    /// length entry says how much room it needs; ENOTCONN: retired).
+    /// </summary>
+    public int TryRecvBurst(ReadOnlySpan<Memory<byte>> destinations, Span<int> lengths, out int status)
+    {
+        int count = Math.Min(destinations.Length, lengths.Length), received = 0;
+        status = 0;
+        _readerGuard.Enter();
+        try
+        {
+            if (_retired) { status = Errno.ENOTCONN; return 0; }
+            bool assisted = false;
+            for (; received < count; received++)
+            {
+                status = NextFrame(destinations[received].Span, ref assisted, out lengths[received]);
+                if (status != 0) break;
+            }
+            if (received > 0) WakeWorkerShortOfBuffers();
+        }
+        finally
+        {
+            _readerGuard.Exit();
+        }
+        return received;
+    }
+
+    /// <summary>
+    /// Under the reader guard: delivers the next whole frame (discarding bad ones on the way), harvesting
+    /// the ring itself once per call when the queue runs dry (a partial chain waits for the rest).
+    /// </summary>
+    private int NextFrame(Span<byte> destination, ref bool assisted, out int length)
+    {
+        while (true)
+        {
+            int status = MeasureFrame(out int entries, out int wireLength, out bool bad);
+            if (status == Errno.EWOULDBLOCK && !assisted)
+            {
+                assisted = true;
+                if (Assist()) continue;
+            }
+            if (status != 0) { length = 0; return status; }
+            if (bad)
+            {
+                Release(entries);
+                DroppedInvalid++;
+                continue;
+            }
+            length = wireLength + Crc.Length;
+            if (destination.Length < length) return Errno.EMSGSIZE;
+            CopyOut(entries, destination);
+            destination.Slice(wireLength, Crc.Length).Clear();
+            Release(entries);
+            Frames++;
+            Bytes += wireLength;
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Under the reader guard (so the wake fd is still open), after frames were taken: wakes a worker
+    /// that sleeps short of buffers. Once per sleep, not per frame: the exchange makes this reader the one that signals.
+    /// </summary>
+    private void WakeWorkerShortOfBuffers()
+    {
+        if (Volatile.Read(ref _workerWantsBuffers) != 0 && Interlocked.Exchange(ref _workerWantsBuffers, 0) != 0) _workerWake.Signal();
     }
 
     /// <summary>Finds the extent of the next frame in the received queue.</summary>

@@ -4,7 +4,7 @@ namespace Descsock.Host.Bench;
 /// Bytes the whole tenant process allocates per frame in steady state (GC.GetTotalAllocatedBytes,
 /// precise: every thread, so the SEP worker and anything the API wakes are counted too), for the
 /// blocking <c>Send</c>/<c>Recv</c>, the non-throwing <c>TrySend</c>/<c>TryRecv</c> and the burst
-/// <c>TrySendBurst</c> with <c>TryRecv</c>, each frame
+/// <c>TrySendBurst</c>/<c>TryRecvBurst</c>, each frame
 /// sent through our agent's echo service and received back. Allocation is a property of the tenant
 /// library, so only the <see cref="BenchPair.Ours"/> pair is measured.
 /// </summary>
@@ -14,8 +14,8 @@ internal sealed class AllocationBench(BenchPeers peers)
     public const string Blocking = "Send/Recv";
     /// <summary>Mode name: the non-throwing, non-blocking calls.</summary>
     public const string NonBlocking = "TrySend/TryRecv";
-    /// <summary>Mode name: the burst send with the non-blocking receive.</summary>
-    public const string Burst = "TrySendBurst/TryRecv";
+    /// <summary>Mode name: the burst send and receive.</summary>
+    public const string Burst = "TrySendBurst/TryRecvBurst";
 
     /// <summary>Every mode, in table order.</summary>
     public static readonly string[] Modes = [Blocking, NonBlocking, Burst];
@@ -50,6 +50,8 @@ internal sealed class AllocationBench(BenchPeers peers)
         var frame = BenchFrames.Make(size);
         var burst = Enumerable.Repeat<ReadOnlyMemory<byte>>(frame, TenantLoop.EchoWindow).ToArray();
         var buffer = new byte[socket.MaxFrameLength];
+        var buffers = TenantLoop.BuffersFor(socket);
+        var lengths = new int[TenantLoop.Burst];
         const int batch = TenantLoop.EchoWindow;
         long frames = 0;
         long end = Environment.TickCount64 + (long)duration.TotalMilliseconds;
@@ -66,11 +68,15 @@ internal sealed class AllocationBench(BenchPeers peers)
                     if (mode == Blocking) socket.Send(frame);
                     else for (long give = BenchDeadline.OneSecond(); !socket.TrySend(frame);) BenchDeadline.Check(give, "room to send");
                 }
-            for (int i = 0; i < batch; i++)
-            {
-                if (mode == Blocking) socket.Recv(buffer);
-                else for (long give = BenchDeadline.OneSecond(); !socket.TryRecv(buffer, out _);) BenchDeadline.Check(give, "the echo");
-            }
+            if (mode == Burst)
+                for (long give = BenchDeadline.OneSecond(), got = 0; got < batch; BenchDeadline.Check(give, "the echo"))
+                    got += socket.TryRecvBurst(buffers.AsSpan(0, batch - (int)got), lengths);
+            else
+                for (int i = 0; i < batch; i++)
+                {
+                    if (mode == Blocking) socket.Recv(buffer);
+                    else for (long give = BenchDeadline.OneSecond(); !socket.TryRecv(buffer, out _);) BenchDeadline.Check(give, "the echo");
+                }
             frames += batch;
         }
         return (GC.GetTotalAllocatedBytes(precise: true) - before, frames);

@@ -79,7 +79,7 @@ public class BenchReportTests
         [
             "tenant-to-agent 64 B reference", "tenant-to-agent 64 B ours", "tenant-to-agent 64 B ours-vs-dpdk",
             "tenant-to-agent 1500 B reference", "tenant-to-agent 1500 B ours", "tenant-to-agent 1500 B ours-vs-dpdk",
-            "allocation 64 B Send/Recv ours", "allocation 64 B TrySend/TryRecv ours", "allocation 64 B TrySendBurst/TryRecv ours",
+            "allocation 64 B Send/Recv ours", "allocation 64 B TrySend/TryRecv ours", "allocation 64 B TrySendBurst/TryRecvBurst ours",
             "idle-tenants 256 tenants ours",
         ], plan);
     }

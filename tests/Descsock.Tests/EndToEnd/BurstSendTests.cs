@@ -11,7 +11,7 @@ public class BurstSendTests
     {
         await using var agent = await AgentFixture.StartAsync(new ServiceSettings { SvcId = 1, Mode = ServiceMode.Echo });
         using var socket = DescsockSocket.Open(agent.Spec(1));
-        var frames = Enumerable.Range(0, 32).Select(i => (ReadOnlyMemory<byte>)Frame(60 + i * 97, (byte)i)).ToArray(); // up to 3067 B: some chained
+        var frames = Enumerable.Range(0, 32).Select(i => (ReadOnlyMemory<byte>)BurstFrames.Frame(60 + i * 97, (byte)i)).ToArray(); // up to 3067 B: some chained
         Assert.Equal(32, socket.TrySendBurst(frames, out int errno));
         Assert.Equal(0, errno);
         var buffer = new byte[socket.MaxFrameLength];
@@ -29,10 +29,10 @@ public class BurstSendTests
     {
         await using var agent = await AgentFixture.StartAsync(new ServiceSettings { SvcId = 1, Mode = ServiceMode.Echo });
         using var socket = DescsockSocket.Open(agent.Spec(1));
-        ReadOnlyMemory<byte>[] tooShort = [Frame(100, 1), Frame(100, 2), new byte[17], Frame(100, 4)];
+        ReadOnlyMemory<byte>[] tooShort = [BurstFrames.Frame(100, 1), BurstFrames.Frame(100, 2), new byte[17], BurstFrames.Frame(100, 4)];
         Assert.Equal(2, socket.TrySendBurst(tooShort, out int errno));
         Assert.Equal(Errno.EINVAL, errno);
-        ReadOnlyMemory<byte>[] tooLong = [Frame(100, 5), new byte[socket.MaxFrameLength + 1]];
+        ReadOnlyMemory<byte>[] tooLong = [BurstFrames.Frame(100, 5), new byte[socket.MaxFrameLength + 1]];
         Assert.Equal(1, socket.TrySendBurst(tooLong, out errno));
         Assert.Equal(Errno.EMSGSIZE, errno);
         var buffer = new byte[socket.MaxFrameLength];
@@ -51,7 +51,7 @@ public class BurstSendTests
         await using var agent = await AgentProcess.StartAsync([new { SvcId = 1, Mode = "Sink" }]);
         using var socket = DescsockSocket.Open(agent.Spec(1) with { RingSizeLog2 = 4 }); // 16 transmit slots
         await agent.PauseAsync(); // the agent takes nothing now
-        var frames = Enumerable.Repeat<ReadOnlyMemory<byte>>(Frame(100, 7), 40).ToArray();
+        var frames = Enumerable.Repeat<ReadOnlyMemory<byte>>(BurstFrames.Frame(100, 7), 40).ToArray();
         Assert.Equal(16, socket.TrySendBurst(frames, out int errno));
         Assert.Equal(Errno.EWOULDBLOCK, errno);
         Assert.Equal(0, socket.TrySendBurst(frames, out errno));
@@ -59,15 +59,5 @@ public class BurstSendTests
         await agent.ResumeAsync();
         var s = await agent.WaitForAsync(1, s => s.FramesIn == 16);
         Assert.Equal(16L, s.FramesIn);
-    }
-
-    /// <summary>A broadcast frame of <paramref name="length"/> bytes including 4 CRC bytes, its payload filled with <paramref name="mark"/>.</summary>
-    private static byte[] Frame(int length, byte mark)
-    {
-        var f = new byte[length];
-        f.AsSpan(0, 6).Fill(0xFF);
-        f[12] = 0x88; f[13] = 0xB5;
-        f.AsSpan(14, length - 18).Fill(mark);
-        return f;
     }
 }

@@ -83,4 +83,59 @@ public class TenantReceiverTests
         }
         Assert.True(Head() >= 128 + 32, $"the buffers were never given back (head {Head()})");
     }
+
+    [Fact]
+    public unsafe void A_burst_receive_takes_the_frames_in_order_skips_a_bad_one_and_leaves_a_chain_the_agent_has_not_finished()
+    {
+        var layout = new TenantRegionLayout(4, 2048, 32);
+        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        var rx = resources.Receiver;
+        rx.Work(out _);
+        byte* region = resources.Mapping.Base;
+        for (int i = 0; i < 10; i++)
+        {
+            ref RingDescriptor d = ref rx.Ring.Descriptor(i);
+            new Span<byte>(region + d.Offset, 80).Fill((byte)i);
+            d.Length = i == 4 ? 0u : 80u; // slot 4: a zero-length descriptor, dropped
+            d.Flags = i == 9 ? DescriptorLayout.FlagNext : (ushort)0; // slot 9: a chain whose rest is not there yet
+        }
+        Volatile.Write(ref rx.Ring.Tail, (ushort)10);
+        var buffers = Enumerable.Range(0, 16).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
+        var lengths = new int[16];
+        Assert.Equal(8, rx.TryRecvBurst(buffers, lengths, out int status));
+        Assert.Equal(Interop.Errno.EWOULDBLOCK, status);
+        byte[] marks = [0, 1, 2, 3, 5, 6, 7, 8];
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.Equal(84, lengths[i]);
+            Assert.Equal(marks[i], buffers[i].Span[79]);
+            Assert.Equal(0, buffers[i].Span[80]); // the CRC bytes are zeroed
+        }
+        Assert.Equal(1, rx.DroppedInvalid);
+        Assert.Equal(1, rx.Queued); // the unfinished chain waits for the rest
+        Assert.Equal(8, rx.Frames);
+    }
+
+    [Fact]
+    public unsafe void A_burst_receive_fills_at_most_the_shorter_of_its_buffers_and_lengths()
+    {
+        var layout = new TenantRegionLayout(4, 2048, 32);
+        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        var rx = resources.Receiver;
+        rx.Work(out _);
+        for (int i = 0; i < 6; i++)
+        {
+            ref RingDescriptor d = ref rx.Ring.Descriptor(i);
+            d.Length = 60;
+            d.Flags = 0;
+        }
+        Volatile.Write(ref rx.Ring.Tail, (ushort)6);
+        var buffers = Enumerable.Range(0, 4).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
+        Assert.Equal(2, rx.TryRecvBurst(buffers, new int[2], out int status));
+        Assert.Equal(0, status); // filled: not an error
+        Assert.Equal(4, rx.TryRecvBurst(buffers, new int[8], out status));
+        Assert.Equal(0, status);
+        Assert.Equal(0, rx.TryRecvBurst(buffers, new int[8], out status));
+        Assert.Equal(Interop.Errno.EWOULDBLOCK, status);
+    }
 }
