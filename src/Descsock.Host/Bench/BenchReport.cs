@@ -54,7 +54,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
 
     private string Row(BenchFigure f)
     {
-        string where = $"{(f.Size is { } s ? $"{s,5} B" : "       ")} {f.Mode ?? "",-21}{KebabNames.Of(f.Pair),-13}";
+        string where = $"{(f.Size is { } s ? $"{s,5} B" : "       ")} {f.Mode ?? "",-26}{KebabNames.Of(f.Pair),-13}";
         if (f.Error is not null) return $"{where} not measured: {f.Error}";
         if (f.NotApplicable is not null) return $"{where} n/a: {f.NotApplicable}";
         string ratio = Ratio(f) is { } r ? $"{r,6:0.00}×" : "       ";
