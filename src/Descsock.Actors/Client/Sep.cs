@@ -23,7 +23,10 @@ public static class Sep
         private Pump() { }
     }
 
-    /// <summary>Asks the SEP actor which thread it runs on; answered with <see cref="ThreadReport"/>.</summary>
+    /// <summary>
+    /// Asks the SEP actor which thread it runs on; answered with <see cref="ThreadReport"/>. An idle
+    /// worker answers when it next wakes: allow <see cref="SepPump.MaxSleepMilliseconds"/>.
+    /// </summary>
     public sealed class WhereAreYou
     {
         /// <summary>The instance.</summary>

@@ -19,6 +19,7 @@ public sealed class SepPump : IDisposable
     private readonly EndpointSignal _readable;
     private readonly EndpointSignal _writable;
     private readonly Epoll _epoll = new();
+    private const ulong DoorbellToken = 1, WakeToken = 2; // epoll tokens of the two eventfds
     private int _idleRounds;
     private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
     private long _seenAssists;
@@ -36,8 +37,18 @@ public sealed class SepPump : IDisposable
     /// </summary>
     public const int SleepMilliseconds = 100;
 
-    /// <summary>Longest sleep of an idle worker.</summary>
-    public const int MaxSleepMilliseconds = 2000;
+    /// <summary>
+    /// Longest sleep of an idle worker. Long, so hundreds of idle tenants wake a few dozen times a
+    /// second in all: each wake costs tens of µs on a virtual machine. Messages to the SEP actor
+    /// wait for it, so whatever must be seen sooner wakes the worker: the supervisor stopping it, and
+    /// the actor system shutting down (<see cref="BeginStopping"/>).
+    /// </summary>
+    public const int MaxSleepMilliseconds = 8000;
+
+    /// <summary>The longest sleep once <see cref="BeginStopping"/> was called.</summary>
+    public const int StoppingSleepMilliseconds = 10;
+
+    private volatile bool _stopping;
 
     private int _sleepMilliseconds = SleepMilliseconds;
 
@@ -53,8 +64,8 @@ public sealed class SepPump : IDisposable
         _resources = resources;
         _readable = readable;
         _writable = writable;
-        _epoll.Add(resources.ReceiveDoorbell.Descriptor, 1);
-        _epoll.Add(resources.WorkerWake.Descriptor, 2);
+        _epoll.Add(resources.ReceiveDoorbell.Descriptor, DoorbellToken);
+        _epoll.Add(resources.WorkerWake.Descriptor, WakeToken);
         // Start in polling mode: the agent need not signal while we spin.
         resources.Receiver.Ring.Flags = RingLayout.FlagMaskInterrupt;
     }
@@ -117,15 +128,29 @@ public sealed class SepPump : IDisposable
         if (DoWork() == 0)
         {
             Sleeps++;
-            int timeout = _writable.HasWaiters ? 1 : _sleepMilliseconds;
-            if (_epoll.Wait(timeout) == 0 && timeout == _sleepMilliseconds)
+            int timeout = _writable.HasWaiters ? 1 : _stopping ? Math.Min(_sleepMilliseconds, StoppingSleepMilliseconds) : _sleepMilliseconds;
+            Span<ulong> ready = stackalloc ulong[2];
+            int n = _epoll.Wait(timeout, ready);
+            if (n == 0 && timeout == _sleepMilliseconds)
                 _sleepMilliseconds = Math.Min(2 * _sleepMilliseconds, MaxSleepMilliseconds);
-            _resources.ReceiveDoorbell.Drain();
-            _resources.WorkerWake.Drain();
+            // Read only the eventfds that rang: an idle tenant wakes on its timeout with neither
+            // ready, and two reads that find nothing are two system calls for nothing.
+            foreach (ulong token in ready[..n])
+                (token == DoorbellToken ? _resources.ReceiveDoorbell : _resources.WorkerWake).Drain();
             _drowsy = true;
         }
         rx.WorkerWantsBuffers = false;
         Volatile.Write(ref flags, RingLayout.FlagMaskInterrupt); // back to polling
+    }
+
+    /// <summary>
+    /// Any thread: the actor system is shutting down. From now on the worker sleeps at most
+    /// <see cref="StoppingSleepMilliseconds"/>, so the stop its actor is about to receive is seen at once.
+    /// </summary>
+    public void BeginStopping()
+    {
+        _stopping = true;
+        _resources.WorkerWake.Signal();
     }
 
     /// <summary>Resets the spin counter after useful work.</summary>

@@ -32,11 +32,13 @@ internal sealed class SepActor : ReceiveActor
     protected override void PreStart()
     {
         _pump = new SepPump(_resources, _endpoint.Readable, _endpoint.Writable);
+        SepShutdownWake.Get(Context.System).Join(_pump);
         Self.Tell(Sep.Pump.Instance);
     }
 
     protected override void PostStop()
     {
+        if (_pump is not null) SepShutdownWake.Get(Context.System).Leave(_pump);
         _pump?.Dispose();
         _pump = null;
     }
