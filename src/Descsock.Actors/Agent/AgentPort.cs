@@ -27,6 +27,7 @@ public sealed unsafe class AgentPort
     private ushort _m2sTail;     // our M2S tail (published at flush)
     private ushort _m2sVisible;  // the tail the tenant can see (stored by Publish)
     private ushort _m2sFlushed;  // the tail the last Flush considered a doorbell for
+    private ushort _m2sHeadSeen; // the tenant's M2S head when we last looked (checked then)
 
     /// <summary>Binds to a connection whose regions are mapped.</summary>
     public AgentPort(TenantConnection connection, ServiceCounters counters, int maxFrame)
@@ -38,7 +39,7 @@ public sealed unsafe class AgentPort
         _m2s = connection.View(connection.M2S!.Value.Ring);
         _m2sDoorbell = connection.M2S!.Value.Doorbell;
         _s2mCursor = Volatile.Read(ref _s2m.Tail);
-        _m2sTail = _m2sVisible = _m2sFlushed = Volatile.Read(ref _m2s.Tail);
+        _m2sTail = _m2sVisible = _m2sFlushed = _m2sHeadSeen = Volatile.Read(ref _m2s.Tail);
         Volatile.Write(ref _s2m.Flags, RingLayout.FlagMaskInterrupt); // we poll; no doorbells while busy
     }
 
@@ -144,20 +145,19 @@ public sealed unsafe class AgentPort
     /// </summary>
     public bool Transmit(ReadOnlySpan<Segment> frame, int length, bool swapMacs, bool countNoRoom = true)
     {
-        ushort head = Volatile.Read(ref _m2s.Head); // acquire: the tenant's posted descriptors are visible
-        int posted = (ushort)(head - _m2sTail);
-        if (posted > _m2s.Size)
-        {
-            Counters.DropsInvalid++; // the frame is lost to the tenant's bad index: count it, or In ≠ Out + Drops
-            Violation($"M2S head moved {posted} slots on a {_m2s.Size}-slot ring", fatal: true);
-            return false;
-        }
         // Pass 1: copy and check every posted buffer the frame needs; nothing is written unless all fit.
-        Span<Segment> targets = _targets.AsSpan(0, Math.Min(posted, MaxSegments)); // a field: no per-frame zeroing
+        Span<Segment> targets = _targets; // a field: no per-frame zeroing
+        int posted = (ushort)(_m2sHeadSeen - _m2sTail);
+        bool looked = false;
         int needed = 0;
         for (long capacity = 0; capacity < length; needed++)
         {
-            if (needed == targets.Length)
+            if (needed == posted && !looked)
+            {
+                looked = true; // at most once a frame: when the room last seen is used up
+                if (!LookAtM2SHead(out posted)) return false;
+            }
+            if (needed == posted || needed == MaxSegments)
             {
                 if (countNoRoom) Counters.DropsNoRoom++;
                 return false;
@@ -193,6 +193,26 @@ public sealed unsafe class AgentPort
         _m2sTail = (ushort)(_m2sTail + needed);
         Counters.FramesOut++;
         Counters.BytesOut += length;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the tenant's M2S head: false (the port broken) when it claims more slots than the ring
+    /// has. Only when the room last seen is used up, never once a frame: DPDK's receive stores its
+    /// head on every poll, changed or not, so that cache line is always the tenant's, and reading it
+    /// for each frame cost a cache miss for each frame.
+    /// </summary>
+    private bool LookAtM2SHead(out int posted)
+    {
+        ushort head = Volatile.Read(ref _m2s.Head); // acquire: the tenant's posted descriptors are visible
+        posted = (ushort)(head - _m2sTail);
+        if (posted > _m2s.Size)
+        {
+            Counters.DropsInvalid++; // the frame is lost to the tenant's bad index: count it, or In ≠ Out + Drops
+            Violation($"M2S head moved {posted} slots on a {_m2s.Size}-slot ring", fatal: true);
+            return false;
+        }
+        _m2sHeadSeen = head;
         return true;
     }
 
