@@ -19,13 +19,6 @@ public sealed class ForwardingPlane : IDisposable
     /// <summary>Frames taken from one port per round, so one busy tenant cannot starve the rest.</summary>
     public const int Burst = 64;
     private const int SpinRounds = 2000;
-    /// <summary>
-    /// An echo publishes its transmissions every this many frames, not once per burst: the tenant
-    /// starts taking (and sending again) the first frames while the rest are still being copied,
-    /// so both sides work at once instead of in turns. Measured with 32 frames in flight: 64-byte
-    /// echo from about 7 to 11–13 Mpps; 4 and 16 did no better than 8.
-    /// </summary>
-    private const int EchoChunk = 8;
     private readonly ConcurrentQueue<(AgentPort Port, bool Attach, Action? Detached)> _commands = new();
     private readonly List<AgentPort> _ports = new();
     private readonly Dictionary<string, (List<AgentPort> Members, MacTable Table)> _groups = new();
@@ -167,7 +160,6 @@ public sealed class ForwardingPlane : IDisposable
             {
                 case ServiceMode.Echo:
                     port.Transmit(segments, length, service.SwapMacs);
-                    if ((frames & (EchoChunk - 1)) == 0) port.Publish(); // the doorbell, if any, at the round's flush
                     break;
                 case ServiceMode.Sink:
                 case ServiceMode.Source:

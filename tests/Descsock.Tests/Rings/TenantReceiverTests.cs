@@ -49,10 +49,8 @@ public class TenantReceiverTests
     [Fact]
     public unsafe void Poll_sees_a_frame_the_worker_has_not_harvested()
     {
-        var layout = new TenantRegionLayout(4, 2048, 32);
-        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        using var resources = PostedReceiver();
         var rx = resources.Receiver;
-        rx.Work(out _);
         Assert.False(rx.HasFrame);
         ref RingDescriptor d = ref rx.Ring.Descriptor(0);
         d.Length = 60;
@@ -87,10 +85,8 @@ public class TenantReceiverTests
     [Fact]
     public unsafe void A_burst_receive_takes_the_frames_in_order_skips_a_bad_one_and_leaves_a_chain_the_agent_has_not_finished()
     {
-        var layout = new TenantRegionLayout(4, 2048, 32);
-        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        using var resources = PostedReceiver();
         var rx = resources.Receiver;
-        rx.Work(out _);
         byte* region = resources.Mapping.Base;
         for (int i = 0; i < 10; i++)
         {
@@ -119,10 +115,8 @@ public class TenantReceiverTests
     [Fact]
     public unsafe void A_burst_receive_fills_at_most_the_shorter_of_its_buffers_and_lengths()
     {
-        var layout = new TenantRegionLayout(4, 2048, 32);
-        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        using var resources = PostedReceiver();
         var rx = resources.Receiver;
-        rx.Work(out _);
         for (int i = 0; i < 6; i++)
         {
             ref RingDescriptor d = ref rx.Ring.Descriptor(i);
@@ -137,5 +131,13 @@ public class TenantReceiverTests
         Assert.Equal(0, status);
         Assert.Equal(0, rx.TryRecvBurst(buffers, new int[8], out status));
         Assert.Equal(Interop.Errno.EWOULDBLOCK, status);
+    }
+
+    /// <summary>A 16-slot receive ring with 32 pool buffers, its first 16 posted as the supervisor posts them before the worker starts.</summary>
+    private static TenantResources PostedReceiver()
+    {
+        var resources = TenantResources.Create(null, new TenantRegionLayout(4, 2048, 32), 9216, "receiver-test");
+        resources.Receiver.Work(out _);
+        return resources;
     }
 }
