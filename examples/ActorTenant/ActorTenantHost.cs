@@ -19,14 +19,16 @@ public static class ActorTenantHost
         var builder = Host.CreateApplicationBuilder(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         builder.Services.AddOptions<DescsockOptions>().Bind(builder.Configuration.GetSection("Descsock"));
-        int batches = builder.Configuration.GetValue("Pinger:Batches", 100), batchSize = builder.Configuration.GetValue("Pinger:BatchSize", 32);
+        int batches = builder.Configuration.GetValue("Pinger:Batches", 100), batchSize = builder.Configuration.GetValue("Pinger:BatchSize", 32),
+            window = builder.Configuration.GetValue("Pinger:Window", BatchPingActor.DefaultWindow);
+        BatchPingActor.CheckWindow(window, batchSize); // a configuration error fails the build, not the actor later
         builder.Services.AddAkka("actor-tenant", (akka, services) =>
         {
             akka.WithDescsock(services.GetRequiredService<IOptions<DescsockOptions>>().Value);
             akka.WithActors((system, registry) =>
             {
                 var client = registry.Get<DescsockClient>();
-                registry.Register<Pinger>(system.ActorOf(Props.Create(() => new BatchPingActor(client, batches, batchSize, done)), "pinger"));
+                registry.Register<Pinger>(system.ActorOf(Props.Create(() => new BatchPingActor(client, batches, batchSize, done, window)), "pinger"));
             });
         });
         return builder.Build();

@@ -38,6 +38,7 @@ public sealed unsafe class TenantReceiver
     private ExclusiveGuard _readerGuard;
     private ExclusiveGuard _workerGuard; // one harvester at a time: the SEP worker or an assisting reader
     private long _assists;
+    private int _takenSinceWork; // frames the reader took since it last did the worker half (reader-owned)
     private ushort _head;     // last index posted to the agent (worker-owned)
     private ushort _lastTail; // agent's tail already harvested (worker-owned)
     private int _workerWantsBuffers;
@@ -152,6 +153,7 @@ public sealed unsafe class TenantReceiver
     /// <summary>Reader, under the reader guard: harvests the ring itself; true when that queued something.</summary>
     private bool Assist()
     {
+        _takenSinceWork = 0;
         if (Work(out int harvested) <= 0 || harvested == 0) return false;
         Volatile.Write(ref _assists, _assists + 1); // readers are serialised by their guard: one writer
         return true;
@@ -233,7 +235,7 @@ public sealed unsafe class TenantReceiver
             if (_retired) { length = 0; return Errno.ENOTCONN; }
             bool assisted = false;
             int status = NextFrame(destination, ref assisted, out length);
-            if (status == 0) WakeWorkerShortOfBuffers();
+            if (status == 0) Taken(1);
             return status;
         }
         finally
@@ -264,7 +266,7 @@ public sealed unsafe class TenantReceiver
                 status = NextFrame(destinations[received].Span, ref assisted, out lengths[received]);
                 if (status != 0) break;
             }
-            if (received > 0) WakeWorkerShortOfBuffers();
+            if (received > 0) Taken(received);
         }
         finally
         {
@@ -303,6 +305,20 @@ public sealed unsafe class TenantReceiver
             Bytes += wireLength;
             return 0;
         }
+    }
+
+    /// <summary>
+    /// Under the reader guard, after <paramref name="frames"/> were taken: every refill's worth, the
+    /// reader harvests and reposts itself, as DPDK's rx_burst does on every call. Without it, a reader
+    /// working through frames the worker queued earlier gave nothing back until the queue ran dry,
+    /// while the worker napped out of its way: the agent found the ring full and dropped (the actor
+    /// sample lost up to 448 of 1600 echoes that way).
+    /// </summary>
+    private void Taken(int frames)
+    {
+        _takenSinceWork += frames;
+        if (_takenSinceWork >= _refillThreshold) Assist();
+        WakeWorkerShortOfBuffers();
     }
 
     /// <summary>

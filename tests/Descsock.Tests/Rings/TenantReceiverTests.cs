@@ -1,5 +1,6 @@
 using Descsock.Client;
 using Descsock.Memory;
+using Descsock.Rings;
 using Descsock.Wire;
 namespace Descsock.Tests.Rings;
 
@@ -80,6 +81,34 @@ public class TenantReceiverTests
             Assert.True((ushort)(Head() - 128) % Descsock.Rings.TenantReceiver.RefillBurst == 0, $"after frame {frame} the head is {Head()}");
         }
         Assert.True(Head() >= 128 + 32, $"the buffers were never given back (head {Head()})");
+    }
+
+    [Fact]
+    public unsafe void A_reader_working_through_frames_queued_earlier_gives_buffers_back_to_a_full_ring()
+    {
+        var layout = new TenantRegionLayout(7, 2048, 256); // 128-slot ring, 256 pool buffers
+        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        var rx = resources.Receiver;
+        ushort agentTail = 0;
+        void AgentFillsEveryPostedSlot()
+        {
+            for (ushort head = Volatile.Read(ref rx.Ring.Head); agentTail != head; agentTail++)
+            {
+                ref RingDescriptor d = ref rx.Ring.Descriptor(agentTail);
+                d.Length = 60;
+                d.Flags = 0;
+            }
+            Volatile.Write(ref rx.Ring.Tail, agentTail);
+        }
+        Assert.Equal(128, rx.Work(out _));
+        AgentFillsEveryPostedSlot();
+        rx.Work(out int harvested); // the worker queues 128 frames and posts the other 128 buffers...
+        Assert.Equal(128, harvested);
+        AgentFillsEveryPostedSlot(); // ...which the agent fills too: the ring is full, and the worker naps
+        ushort full = Volatile.Read(ref rx.Ring.Head);
+        var buffer = new byte[2048];
+        for (int i = 0; i < TenantReceiver.RefillBurst; i++) Assert.Equal(0, rx.TryRecv(buffer, out _)); // all from the queue
+        Assert.Equal(TenantReceiver.RefillBurst, (ushort)(Volatile.Read(ref rx.Ring.Head) - full)); // the freed buffers went back
     }
 
     [Fact]
