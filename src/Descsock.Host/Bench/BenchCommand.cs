@@ -27,36 +27,42 @@ public static class BenchCommand
         string work = Directory.CreateTempSubdirectory("descsock-bench-").FullName;
         var peers = new BenchPeers(settings, work);
         var plan = Plan(settings).ToList();
-        var figures = new List<BenchFigure>();
+        var steps = Steps(plan, settings.Runs).ToList();
+        var rates = plan.ToDictionary(m => m, _ => new List<double>());
+        var failed = new Dictionary<Measurement, string>();
+        var figures = new Dictionary<Measurement, BenchFigure>();
         try
         {
-            for (int i = 0; i < plan.Count; i++)
+            for (int i = 0; i < steps.Count; i++)
             {
-                var m = plan[i];
-                stderr.WriteLine($"bench [{i + 1}/{plan.Count}] {m}");
-                bool needsDpdk = m.Pair != BenchPair.Ours;
-                BenchFigure figure;
-                if (needsDpdk && !dpdk) figure = BenchFigure.Failed(m.Workload, m.Pair, m.Size, m.Mode, noDpdk);
-                else
+                var (m, run) = steps[i];
+                if (failed.ContainsKey(m)) continue; // a pair that failed once is not measured again
+                bool rounds = IsInterleaved(m) && settings.Runs > 1;
+                stderr.WriteLine($"bench [{i + 1}/{steps.Count}] {m}{(rounds ? $" (run {run} of {settings.Runs})" : "")}");
+                if (m.Pair != BenchPair.Ours && !dpdk) { failed[m] = noDpdk; continue; }
+                try
                 {
-                    try
-                    {
-                        figure = await MeasureAsync(peers, m, stderr, cancel);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        figure = BenchFigure.Failed(m.Workload, m.Pair, m.Size, m.Mode, e.Message.Split('\n')[0]);
-                    }
+                    if (IsInterleaved(m))
+                        rates[m].AddRange(await new ThroughputBench(peers).MeasureRatesAsync(m.Workload, m.Pair, m.Size!.Value, runs: 1, cancel));
+                    else
+                        figures[m] = await MeasureAsync(peers, m, stderr, cancel);
                 }
-                if (figure.Error is not null) stderr.WriteLine($"bench: {m}: not measured: {figure.Error}");
-                figures.Add(figure);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failed[m] = e.Message.Split('\n')[0];
+                }
             }
         }
         finally
         {
             try { Directory.Delete(work, recursive: true); } catch (IOException) { }
         }
-        var report = new BenchReport(settings, BenchMachine.Describe(), figures);
+        var table = plan.Select(m =>
+            failed.TryGetValue(m, out string? error) ? BenchFigure.Failed(m.Workload, m.Pair, m.Size, m.Mode, error)
+            : figures.TryGetValue(m, out var f) ? f
+            : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rates[m])).ToList();
+        foreach (var (m, error) in failed) stderr.WriteLine($"bench: {m}: not measured: {error}");
+        var report = new BenchReport(settings, BenchMachine.Describe(), table);
         report.Print(stdout);
         if (settings.JsonPath is { } json)
         {
@@ -64,7 +70,7 @@ public static class BenchCommand
             stdout.WriteLine();
             stdout.WriteLine($"results written to {json}");
         }
-        return figures.Any(f => f.Error is not null) ? ExitCodes.Failed : ExitCodes.Success;
+        return table.Any(f => f.Error is not null) ? ExitCodes.Failed : ExitCodes.Success;
     }
 
     /// <summary>One measurement of the plan.</summary>
@@ -100,11 +106,36 @@ public static class BenchCommand
             }
     }
 
+    /// <summary>The rate workloads, whose pairs take turns run by run (see <see cref="Steps"/>).</summary>
+    internal static bool IsInterleaved(Measurement m) =>
+        m.Workload is BenchWorkload.TenantToAgent or BenchWorkload.AgentToTenant or BenchWorkload.Echo;
+
+    /// <summary>
+    /// The order of the measurements, each with its run number. The rate workloads' pairs take turns:
+    /// every pair's first run at one size, then every pair's second, and so on, each run on a new
+    /// connection. This machine's speed flips between states for seconds to minutes at a time, and
+    /// a pair whose runs all fell into one state made a ratio that said more about the machine than
+    /// about the pair; taking turns spreads the states over every pair alike. The other workloads
+    /// take their runs at once.
+    /// </summary>
+    internal static IEnumerable<(Measurement Measurement, int Run)> Steps(IReadOnlyList<Measurement> plan, int runs)
+    {
+        for (int i = 0; i < plan.Count;)
+        {
+            var m = plan[i];
+            if (!IsInterleaved(m)) { yield return (m, 1); i++; continue; }
+            int end = i;
+            while (end < plan.Count && plan[end].Workload == m.Workload && plan[end].Size == m.Size) end++;
+            for (int run = 1; run <= runs; run++)
+                for (int j = i; j < end; j++) yield return (plan[j], run);
+            i = end;
+        }
+    }
+
     private static Task<BenchFigure> MeasureAsync(BenchPeers peers, Measurement m, TextWriter stderr, CancellationToken cancel) => m.Workload switch
     {
         BenchWorkload.Latency => new LatencyBench(peers).MeasureAsync(m.Pair, m.Mode!, cancel),
         BenchWorkload.Allocation => new AllocationBench(peers).MeasureAsync(m.Mode!, m.Size!.Value, cancel),
-        BenchWorkload.IdleTenants => new IdleTenantsBench(peers).MeasureAsync(new Progress<string>(p => stderr.WriteLine($"bench: {p}")), cancel),
-        _ => new ThroughputBench(peers).MeasureAsync(m.Workload, m.Pair, m.Size!.Value, cancel),
+        _ => new IdleTenantsBench(peers).MeasureAsync(new Progress<string>(p => stderr.WriteLine($"bench: {p}")), cancel),
     };
 }

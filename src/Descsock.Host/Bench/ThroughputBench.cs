@@ -5,8 +5,9 @@ namespace Descsock.Host.Bench;
 /// <summary>
 /// The rate workloads: one-way tenant → agent and agent → tenant, and echo with
 /// <see cref="TenantLoop.EchoWindow"/> frames in flight. Each run is one measurement window of
-/// <see cref="BenchSettings.Duration"/> on the same connection after a warm-up; the rate is
-/// counted where the frames arrive (the receiving side's counter), from timestamped samples.
+/// <see cref="BenchSettings.Duration"/> after a warm-up, on a new connection (the pairs take turns,
+/// see <see cref="BenchCommand.Steps"/>); the rate is counted where the frames arrive (the
+/// receiving side's counter), from timestamped samples.
 /// <list type="table">
 /// <item><term>tenant → agent</term><description>testpmd client <c>txonly</c> or our flood loop, into testpmd server <c>rxonly</c> or our agent's sink</description></item>
 /// <item><term>agent → tenant</term><description>testpmd server <c>txonly</c> or our agent's source, into testpmd client <c>rxonly</c> or our drain loop</description></item>
@@ -22,15 +23,17 @@ internal sealed class ThroughputBench(BenchPeers peers)
     /// </summary>
     public static TimeSpan Warmup(BenchPair pair) => pair == BenchPair.Reference ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(6);
 
-    /// <summary>Measures <paramref name="workload"/> over <paramref name="pair"/> at <paramref name="size"/> bytes.</summary>
-    public async Task<BenchFigure> MeasureAsync(BenchWorkload workload, BenchPair pair, int size, CancellationToken cancel)
+    /// <summary>
+    /// Measures <paramref name="workload"/> over <paramref name="pair"/> at <paramref name="size"/> bytes:
+    /// <paramref name="runs"/> windows on one new connection, in frames per second.
+    /// </summary>
+    public async Task<IReadOnlyList<double>> MeasureRatesAsync(BenchWorkload workload, BenchPair pair, int size, int runs, CancellationToken cancel)
     {
         var resources = new Stack<Func<ValueTask>>();
         try
         {
             Func<Task<(long, long)>> sampler = await StartAsync(workload, pair, size, resources, cancel);
-            var rates = await RatesAsync(sampler, Warmup(pair), peers.Settings.Runs, peers.Settings.Duration, cancel);
-            return Figure(workload, pair, size, rates);
+            return await RatesAsync(sampler, Warmup(pair), runs, peers.Settings.Duration, cancel);
         }
         finally
         {
