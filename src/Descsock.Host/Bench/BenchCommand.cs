@@ -29,6 +29,7 @@ public static class BenchCommand
         var plan = Plan(settings).ToList();
         var steps = Steps(plan, settings.Runs).ToList();
         var rates = plan.ToDictionary(m => m, _ => new List<double>());
+        var coreToCore = plan.ToDictionary(m => m, _ => new List<double>()); // before and after each rate run
         var failed = new Dictionary<Measurement, string>();
         var figures = new Dictionary<Measurement, BenchFigure>();
         try
@@ -43,7 +44,11 @@ public static class BenchCommand
                 try
                 {
                     if (IsInterleaved(m))
+                    {
+                        coreToCore[m].Add(CoreToCore.RoundTripNanoseconds(settings.TenantCpu, settings.AgentCpu));
                         rates[m].AddRange(await new ThroughputBench(peers).MeasureRatesAsync(m.Workload, m.Pair, m.Size!.Value, runs: 1, cancel));
+                        coreToCore[m].Add(CoreToCore.RoundTripNanoseconds(settings.TenantCpu, settings.AgentCpu));
+                    }
                     else
                         figures[m] = await MeasureAsync(peers, m, stderr, cancel);
                 }
@@ -60,7 +65,7 @@ public static class BenchCommand
         var table = plan.Select(m =>
             failed.TryGetValue(m, out string? error) ? BenchFigure.Failed(m.Workload, m.Pair, m.Size, m.Mode, error)
             : figures.TryGetValue(m, out var f) ? f
-            : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rates[m])).ToList();
+            : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rates[m], coreToCore[m])).ToList();
         foreach (var (m, error) in failed) stderr.WriteLine($"bench: {m}: not measured: {error}");
         var report = new BenchReport(settings, BenchMachine.Describe(), table);
         report.Print(stdout);

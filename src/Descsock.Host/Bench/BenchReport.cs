@@ -42,11 +42,13 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
         }
     }
 
+    private const string CoreToCoreNote = "; core-to-core: a cache line's round trip between the two CPUs, before and after each run";
+
     private static string Title(BenchWorkload workload) => workload switch
     {
-        BenchWorkload.TenantToAgent => "tenant → agent, one-way (frames counted where they arrive)",
-        BenchWorkload.AgentToTenant => "agent → tenant, one-way (frames counted where they arrive)",
-        BenchWorkload.Echo => $"echo: frames returned per second, {TenantLoop.EchoWindow} in flight",
+        BenchWorkload.TenantToAgent => $"tenant → agent, one-way (frames counted where they arrive{CoreToCoreNote})",
+        BenchWorkload.AgentToTenant => $"agent → tenant, one-way (frames counted where they arrive{CoreToCoreNote})",
+        BenchWorkload.Echo => $"echo: frames returned per second, {TenantLoop.EchoWindow} in flight{CoreToCoreNote}",
         BenchWorkload.Latency => $"round trip, one {LatencyBench.Size}-byte frame in flight, µs (idle: a frame every {LatencyBench.IdleGap.TotalMilliseconds} ms, blocking calls)",
         BenchWorkload.Allocation => "bytes allocated per frame by the tenant process, steady state",
         _ => "CPU of connected idle tenants, % of one core",
@@ -61,7 +63,8 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
         string values = f.Workload switch
         {
             BenchWorkload.TenantToAgent or BenchWorkload.AgentToTenant or BenchWorkload.Echo =>
-                $"{Range(f.Metric("rate")!, 1e6, "0.00")} Mpps  {f.Metric("throughput")!.Median,6:0.00} Gbit/s",
+                $"{Range(f.Metric("rate")!, 1e6, "0.00")} Mpps  {f.Metric("throughput")!.Median,6:0.00} Gbit/s" +
+                (f.Metric("core-to-core") is { } c2c ? $"  core-to-core {Range(c2c, 1, "0")} ns" : ""),
             BenchWorkload.Latency => string.Join("  ", f.Metrics.Select(m => $"{m.Name} {Range(m, 1, "0.0")}")),
             _ => string.Join("  ", f.Metrics.Select(m => $"{m.Name} {Range(m, 1, "0.00")}")),
         };

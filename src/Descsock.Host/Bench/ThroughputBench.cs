@@ -41,12 +41,17 @@ internal sealed class ThroughputBench(BenchPeers peers)
         }
     }
 
-    /// <summary>The figure for measured rates (frames per second), with Gbit/s of frame bytes (without CRC, as DPDK counts).</summary>
-    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, IReadOnlyList<double> rates) =>
+    /// <summary>
+    /// The figure for measured rates (frames per second), with Gbit/s of frame bytes (without CRC, as
+    /// DPDK counts) and, when given, the <see cref="CoreToCore"/> round trips measured around the runs.
+    /// </summary>
+    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, IReadOnlyList<double> rates,
+        IReadOnlyList<double>? coreToCore = null) =>
         new(workload, pair, size, null,
         [
             new BenchMetric("rate", "frames/s", rates),
             new BenchMetric("throughput", "Gbit/s", rates.Select(r => r * size * 8 / 1e9).ToList()),
+            .. coreToCore is { Count: > 0 } ? [new BenchMetric("core-to-core", "ns", coreToCore, HigherIsBetter: false)] : Array.Empty<BenchMetric>(),
         ]) { RatioMetric = "rate" };
 
     private async Task<Func<Task<(long, long)>>> StartAsync(BenchWorkload workload, BenchPair pair, int size,

@@ -1,7 +1,10 @@
 using Descsock.Host.Bench;
 namespace Descsock.Tests.Bench;
 
-/// <summary>The benchmark's order: the rate workloads' pairs take turns run by run; the others run at once.</summary>
+/// <summary>
+/// The benchmark's order (the rate workloads' pairs take turns run by run; the others run at once)
+/// and its probe of the machine's state between runs.
+/// </summary>
 public class BenchStepsTests
 {
     [Fact]
@@ -23,5 +26,12 @@ public class BenchStepsTests
             "latency 64 B busy-poll reference #1", "latency 64 B busy-poll ours #1",
             "latency 64 B idle reference #1", "latency 64 B idle ours #1",
         ], steps);
+    }
+
+    [Fact]
+    public void The_core_to_core_probe_passes_a_cache_line_between_the_two_CPUs_and_reports_its_round_trip()
+    {
+        double ns = CoreToCore.RoundTripNanoseconds(0, Environment.ProcessorCount - 1);
+        Assert.True(double.IsFinite(ns) && ns > 0, $"round trip {ns} ns");
     }
 }
