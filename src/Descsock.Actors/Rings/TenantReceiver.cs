@@ -10,8 +10,8 @@ namespace Descsock.Rings;
 /// <list type="bullet">
 /// <item>the worker half (<see cref="Work"/>) takes descriptors the agent filled off the M2S ring
 /// into the received queue and posts empty buffers from the free list, so the agent always has
-/// somewhere to write. The SEP worker runs it; so does a reader that finds the queue empty (it
-/// "assists"), so that an application polling the socket receives on its own thread, without
+/// somewhere to write. The SEP worker runs it; so does a reader that finds the queue empty or has
+/// taken a refill's worth of frames (it "assists"), so that an application polling the socket receives on its own thread, without
 /// waiting for the worker to be scheduled, as DPDK's poll-mode receive does. A guard lets one of
 /// them at a time; the other simply skips its turn;</item>
 /// <item>the reader half (<see cref="TryRecv"/>, any application thread) copies the next whole

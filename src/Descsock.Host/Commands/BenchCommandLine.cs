@@ -33,7 +33,8 @@ internal sealed class BenchCommandLine
         "BYTES", ParseSize, $"a frame size from {MinSize} to {MaxSize}");
 
     private readonly Option<int> _runs = CliOptions.Integer("--runs",
-        "Runs per figure; the table shows the median and the min–max range.", 1, int.MaxValue);
+        "Runs per figure; the table shows the median and the min–max range. In the rate workloads the pairs " +
+        "take turns, one run each, each run on a new connection.", 1, int.MaxValue);
 
     private readonly Option<double> _seconds = CliOptions.Seconds("--seconds", "Measured time of one run, in seconds (fractions allowed).");
 
