@@ -4,7 +4,7 @@ namespace Descsock.Host.Bench;
 /// <summary>
 /// CPU use of many connected tenants that send nothing: <see cref="BenchSettings.IdleTenantCount"/>
 /// C# tenants (each with its SEP worker) registered with our agent, measured over
-/// <see cref="BenchSettings.Duration"/> (at least 5 s) per run once they have settled, as CPU
+/// <see cref="BenchSettings.Duration"/> (at least 20 s) per run once they have settled, as CPU
 /// time from <c>/proc/PID/stat</c> of the tenant process (this one) and of the agent process,
 /// in percent of one core. testpmd busy-polls by design (100 % of a core per forwarding lcore
 /// even when idle), so there is no reference row.
@@ -13,8 +13,13 @@ internal sealed class IdleTenantsBench(BenchPeers peers)
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
-    /// <summary>A run lasts at least 5 s: CPU time comes in 10 ms ticks, so 1 % of a core is only 5 of them.</summary>
-    private static TimeSpan Window(TimeSpan duration) => duration < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : duration;
+    /// <summary>
+    /// A run lasts at least 20 s: CPU time comes in 10 ms ticks, so 1 % of a core over 20 s is 20 of
+    /// them, and the figure's step is 0.05 %. Over 5 s it was 0.2 %, too coarse for a 1 % target.
+    /// </summary>
+    private static TimeSpan Window(TimeSpan duration) => duration < MinimumWindow ? MinimumWindow : duration;
+
+    private static readonly TimeSpan MinimumWindow = TimeSpan.FromSeconds(20);
 
     /// <summary>Opens the tenants, waits for them to settle, and measures.</summary>
     public async Task<BenchFigure> MeasureAsync(IProgress<string> progress, CancellationToken cancel)
