@@ -46,7 +46,7 @@ public static class BenchCommand
                     if (IsInterleaved(m))
                     {
                         coreToCore[m].Add(CoreToCore.RoundTripNanoseconds(settings.TenantCpu, settings.AgentCpu));
-                        rates[m].AddRange(await new ThroughputBench(peers).MeasureRatesAsync(m.Workload, m.Pair, m.Size!.Value, runs: 1, cancel));
+                        rates[m].Add(await new ThroughputBench(peers).MeasureRunAsync(m.Workload, m.Pair, m.Size!.Value, cancel));
                         coreToCore[m].Add(CoreToCore.RoundTripNanoseconds(settings.TenantCpu, settings.AgentCpu));
                     }
                     else

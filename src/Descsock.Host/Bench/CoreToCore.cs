@@ -23,13 +23,25 @@ internal static unsafe class CoreToCore
         {
             Volatile.Write(ref *line, 0);
             var batches = new double[Batches];
-            var pong = new Thread(() => Pong(line, cpuB)) { IsBackground = true, Name = "bench-c2c-pong" };
-            var ping = new Thread(() => Ping(line, cpuA, batches)) { IsBackground = true, Name = "bench-c2c-ping" };
+            Exception? failed = null; // a thread that cannot pin itself: the caller's measurement fails, not the process
+            var pong = new Thread(() => Guard(() => Pong(line, cpuB))) { IsBackground = true, Name = "bench-c2c-pong" };
+            var ping = new Thread(() => Guard(() => Ping(line, cpuA, batches))) { IsBackground = true, Name = "bench-c2c-ping" };
             pong.Start();
             ping.Start();
             ping.Join();
             pong.Join(TimeSpan.FromSeconds(2)); // it ends at the -1, once it runs at all
+            if (failed is not null) throw new InvalidOperationException($"core-to-core probe: {failed.Message}", failed);
             return batches.Any(double.IsNaN) ? double.NaN : Percentile.Median(batches);
+
+            void Guard(Action body)
+            {
+                try { body(); }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref failed, e, null);
+                    Volatile.Write(ref *line, -1); // the other side stops too
+                }
+            }
         }
         finally
         {

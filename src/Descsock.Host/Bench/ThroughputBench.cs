@@ -24,16 +24,16 @@ internal sealed class ThroughputBench(BenchPeers peers)
     public static TimeSpan Warmup(BenchPair pair) => pair == BenchPair.Reference ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(6);
 
     /// <summary>
-    /// Measures <paramref name="workload"/> over <paramref name="pair"/> at <paramref name="size"/> bytes:
-    /// <paramref name="runs"/> windows on one new connection, in frames per second.
+    /// One run of <paramref name="workload"/> over <paramref name="pair"/> at <paramref name="size"/> bytes:
+    /// one window on a new connection, in frames per second.
     /// </summary>
-    public async Task<IReadOnlyList<double>> MeasureRatesAsync(BenchWorkload workload, BenchPair pair, int size, int runs, CancellationToken cancel)
+    public async Task<double> MeasureRunAsync(BenchWorkload workload, BenchPair pair, int size, CancellationToken cancel)
     {
         var resources = new Stack<Func<ValueTask>>();
         try
         {
             Func<Task<(long, long)>> sampler = await StartAsync(workload, pair, size, resources, cancel);
-            return await RatesAsync(sampler, Warmup(pair), runs, peers.Settings.Duration, cancel);
+            return (await RatesAsync(sampler, Warmup(pair), 1, peers.Settings.Duration, cancel))[0];
         }
         finally
         {
