@@ -31,7 +31,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
     {
         w.WriteLine($"descsock bench · {machine.Date:yyyy-MM-dd HH:mm} UTC · {machine.Cpu} · {machine.Cpus} CPUs · Linux {machine.Kernel} · {machine.Dpdk}");
         w.WriteLine($"tenant side on CPU {settings.TenantCpu}, agent side on CPU {settings.AgentCpu} · median of {settings.Runs} runs of " +
-                    $"{settings.Duration.TotalSeconds.ToString("0.##", Inv)} s [min–max] · ratio: × the reference row (for times: reference ÷ this)");
+                    $"{settings.Duration.TotalSeconds.ToString("0.##", Inv)} s [min–max], a rate run taken again up to {settings.Retries}× when the machine read slow · ratio: × the reference row (for times: reference ÷ this)");
         w.WriteLine("pairs: reference = testpmd client ↔ testpmd server · ours = C# tenant ↔ C# agent · " +
                     "ours-vs-dpdk = C# tenant ↔ testpmd server · dpdk-vs-ours = testpmd client ↔ C# agent");
         foreach (var group in figures.GroupBy(f => f.Workload))
@@ -42,7 +42,8 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
         }
     }
 
-    private const string CoreToCoreNote = "; core-to-core: a cache line's round trip between the two CPUs, before and after each run";
+    private const string CoreToCoreNote = "; copy: a plain ring's 1500-byte frames between the two CPUs, and core-to-core: a cache line's " +
+                                          "round trip, both before and after each run";
 
     private static string Title(BenchWorkload workload) => workload switch
     {
@@ -64,6 +65,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
         {
             BenchWorkload.TenantToAgent or BenchWorkload.AgentToTenant or BenchWorkload.Echo =>
                 $"{Range(f.Metric("rate")!, 1e6, "0.00")} Mpps  {f.Metric("throughput")!.Median,6:0.00} Gbit/s" +
+                (f.Metric("cross-core copy") is { } copy ? $"  copy {Range(copy, 1e6, "0.0")} Mfps" : "") +
                 (f.Metric("core-to-core") is { } c2c ? $"  core-to-core {Range(c2c, 1, "0")} ns" : ""),
             BenchWorkload.Latency => string.Join("  ", f.Metrics.Select(m => $"{m.Name} {Range(m, 1, "0.0")}")),
             _ => string.Join("  ", f.Metrics.Select(m => $"{m.Name} {Range(m, 1, "0.00")}")),
@@ -84,7 +86,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
             machine,
             settings = new
             {
-                pairs = settings.Pairs.Select(KebabNames.Of), workloads = settings.Workloads.Select(KebabNames.Of), settings.Sizes, settings.Runs,
+                pairs = settings.Pairs.Select(KebabNames.Of), workloads = settings.Workloads.Select(KebabNames.Of), settings.Sizes, settings.Runs, settings.Retries,
                 seconds = settings.Duration.TotalSeconds, settings.TenantCpu, settings.AgentCpu, idleTenants = settings.IdleTenantCount,
             },
             figures = figures.Select(f => new

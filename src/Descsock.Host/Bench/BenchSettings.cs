@@ -45,6 +45,13 @@ public sealed record BenchSettings
     /// <summary>Runs per figure; the table shows the median and min–max (default 3).</summary>
     public int Runs { get; init; } = 3;
 
+    /// <summary>
+    /// Times a rate run is taken again, on a new connection, when the machine's probes read its slow
+    /// state before or after it (<see cref="MachineStateGate"/>), and a run waits for the fast state
+    /// to start; 0 keeps every run as it comes (default 2).
+    /// </summary>
+    public int Retries { get; init; } = 2;
+
     /// <summary>Measured time of one run (default 2 s).</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -23,25 +23,8 @@ internal static unsafe class CoreToCore
         {
             Volatile.Write(ref *line, 0);
             var batches = new double[Batches];
-            Exception? failed = null; // a thread that cannot pin itself: the caller's measurement fails, not the process
-            var pong = new Thread(() => Guard(() => Pong(line, cpuB))) { IsBackground = true, Name = "bench-c2c-pong" };
-            var ping = new Thread(() => Guard(() => Ping(line, cpuA, batches))) { IsBackground = true, Name = "bench-c2c-ping" };
-            pong.Start();
-            ping.Start();
-            ping.Join();
-            pong.Join(TimeSpan.FromSeconds(2)); // it ends at the -1, once it runs at all
-            if (failed is not null) throw new InvalidOperationException($"core-to-core probe: {failed.Message}", failed);
+            PinnedPair.Run("core-to-core", cpuA, () => Ping(line, batches), cpuB, () => Pong(line), stop: () => Volatile.Write(ref *line, -1));
             return batches.Any(double.IsNaN) ? double.NaN : Percentile.Median(batches);
-
-            void Guard(Action body)
-            {
-                try { body(); }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref failed, e, null);
-                    Volatile.Write(ref *line, -1); // the other side stops too
-                }
-            }
         }
         finally
         {
@@ -50,9 +33,8 @@ internal static unsafe class CoreToCore
     }
 
     /// <summary>Sends the ball (odd values) and times its return (the next even value); -1 ends the pong.</summary>
-    private static void Ping(long* line, int cpu, double[] batches)
+    private static void Ping(long* line, double[] batches)
     {
-        CpuPinning.PinCurrentThread(cpu);
         long v = 0;
         var deadline = Stopwatch.StartNew();
         for (int b = 0; b < batches.Length; b++)
@@ -71,9 +53,8 @@ internal static unsafe class CoreToCore
         Volatile.Write(ref *line, -1);
     }
 
-    private static void Pong(long* line, int cpu)
+    private static void Pong(long* line)
     {
-        CpuPinning.PinCurrentThread(cpu);
         while (true)
         {
             long v = Volatile.Read(ref *line);

@@ -43,16 +43,22 @@ internal sealed class ThroughputBench(BenchPeers peers)
 
     /// <summary>
     /// The figure for measured rates (frames per second), with Gbit/s of frame bytes (without CRC, as
-    /// DPDK counts) and, when given, the <see cref="CoreToCore"/> round trips measured around the runs.
+    /// DPDK counts) and, when given, the machine's probes around the runs and the runs taken again,
+    /// with how many met <paramref name="fastBar"/> (<see cref="MachineStateGate.Bar"/>).
     /// </summary>
-    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, IReadOnlyList<double> rates,
-        IReadOnlyList<double>? coreToCore = null) =>
+    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, IReadOnlyList<double> rates, RateRuns? runs = null,
+        double fastBar = 0) =>
         new(workload, pair, size, null,
         [
             new BenchMetric("rate", "frames/s", rates),
             new BenchMetric("throughput", "Gbit/s", rates.Select(r => r * size * 8 / 1e9).ToList()),
-            .. coreToCore is { Count: > 0 } ? [new BenchMetric("core-to-core", "ns", coreToCore, HigherIsBetter: false)] : Array.Empty<BenchMetric>(),
-        ]) { RatioMetric = "rate" };
+            .. runs is null ? Array.Empty<BenchMetric>() :
+            [
+                new BenchMetric("core-to-core", "ns", runs.CoreToCore, HigherIsBetter: false),
+                new BenchMetric("cross-core copy", "frames/s", runs.CopyRates),
+                .. runs.SlowStateRates.Count > 0 ? [new BenchMetric("slow-state rate", "frames/s", runs.SlowStateRates)] : Array.Empty<BenchMetric>(),
+            ],
+        ]) { RatioMetric = "rate", Note = runs?.Note(fastBar) };
 
     private async Task<Func<Task<(long, long)>>> StartAsync(BenchWorkload workload, BenchPair pair, int size,
         Stack<Func<ValueTask>> resources, CancellationToken cancel)

@@ -36,6 +36,11 @@ internal sealed class BenchCommandLine
         "Runs per figure; the table shows the median and the min–max range. In the rate workloads the pairs " +
         "take turns, one run each, each run on a new connection.", 1, int.MaxValue);
 
+    private readonly Option<int> _retries = CliOptions.Integer("--retries",
+        "Times a rate run is taken again, on a new connection, when the machine's probes read its slow state just " +
+        "before or after it (a cross-core copy rate below half the best seen); a run also waits up to 60 s for the fast " +
+        "state to start. 0 keeps every run as it comes, without waiting.", 0, int.MaxValue);
+
     private readonly Option<double> _seconds = CliOptions.Seconds("--seconds", "Measured time of one run, in seconds (fractions allowed).");
 
     private readonly Option<string> _json = CliOptions.Text("--json", "Where the results go as JSON (the directory is created).", "FILE");
@@ -55,6 +60,7 @@ internal sealed class BenchCommandLine
     {
         // Defaults come from BenchSettings, the one place that states them; help shows them.
         _runs.DefaultValueFactory = _ => Defaults.Runs;
+        _retries.DefaultValueFactory = _ => Defaults.Retries;
         _seconds.DefaultValueFactory = _ => Defaults.Duration.TotalSeconds;
         _json.DefaultValueFactory = _ => Defaults.JsonPath!;
         _tenantCpu.DefaultValueFactory = _ => Defaults.TenantCpu;
@@ -70,7 +76,7 @@ internal sealed class BenchCommandLine
             "(median and min–max of --runs runs), and writes the results as JSON. Pairs with dpdk-testpmd need DPDK " +
             "(scripts/setup.sh installs it). Exits 0 when every measurement ran, 1 when one failed, 130 on Ctrl+C.")
         {
-            _pairs, _workloads, _sizes, _runs, _seconds, _json, _noJson, _tenantCpu, _agentCpu, _idleTenants,
+            _pairs, _workloads, _sizes, _runs, _retries, _seconds, _json, _noJson, _tenantCpu, _agentCpu, _idleTenants,
         };
         Command.Validators.Add(result =>
         {
@@ -106,6 +112,7 @@ internal sealed class BenchCommandLine
             Workloads = ListOr(result, _workloads, Defaults.Workloads),
             Sizes = ListOr(result, _sizes, Defaults.Sizes),
             Runs = result.GetValue(_runs),
+            Retries = result.GetValue(_retries),
             Duration = TimeSpan.FromSeconds(result.GetValue(_seconds)),
             JsonPath = result.GetValue(_noJson) ? null : result.GetValue(_json),
             TenantCpu = result.GetValue(_tenantCpu),

@@ -2,8 +2,8 @@ using Descsock.Host.Bench;
 namespace Descsock.Tests.Bench;
 
 /// <summary>
-/// The benchmark's order (the rate workloads' pairs take turns run by run; the others run at once)
-/// and its probe of the machine's state between runs.
+/// The benchmark's order (the rate workloads' pairs take turns run by run; the others run at once),
+/// its probes of the machine's state between runs, and the gate that judges a run by them.
 /// </summary>
 public class BenchStepsTests
 {
@@ -33,5 +33,40 @@ public class BenchStepsTests
     {
         double ns = CoreToCore.RoundTripNanoseconds(0, Environment.ProcessorCount - 1);
         Assert.True(double.IsFinite(ns) && ns > 0, $"round trip {ns} ns");
+    }
+
+    [Fact]
+    public void The_cross_core_copy_probe_carries_frames_between_the_two_CPUs_and_reports_their_rate()
+    {
+        double rate = CrossCoreCopy.FramesPerSecond(0, Environment.ProcessorCount - 1);
+        Assert.True(double.IsFinite(rate) && rate > 0, $"rate {rate} frames/s");
+    }
+
+    [Fact]
+    public void A_run_is_fast_when_both_copy_readings_reach_half_the_best_so_far_and_a_cut_short_reading_is_never_fast()
+    {
+        var gate = new MachineStateGate(0, 1);
+        MachineReading At(double mfps) => new(100, mfps * 1e6);
+        Assert.True(gate.IsFast(At(20), At(18)));
+        Assert.Equal(10e6, gate.Bar);
+        Assert.False(gate.IsFast(At(20), At(3)));    // the state flipped during the run
+        Assert.False(gate.IsFast(At(9.9), At(15)));  // slow when it started
+        Assert.True(gate.IsFast(At(10), At(10)));
+        Assert.False(gate.IsFast(At(30), At(14)));   // a better reading raises the bar first
+        Assert.False(gate.IsFast(At(double.NaN), At(20)));
+    }
+
+    [Fact]
+    public void Runs_kept_while_the_bar_was_low_are_judged_by_the_last_bar()
+    {
+        var runs = new RateRuns();
+        MachineReading At(double mfps) => new(100, mfps * 1e6);
+        runs.Keep(2.5e6, At(3), At(3));   // the machine slow from the start: the bar was 1.5
+        runs.Keep(11e6, At(18), At(20));
+        runs.Retake(2e6);
+        Assert.Equal([2.5e6, 11e6], runs.Rates);
+        Assert.Equal([3e6, 3e6, 18e6, 20e6], runs.CopyRates);
+        Assert.Equal(1, runs.FastRuns(10e6));
+        Assert.Equal("1 of 2 runs in the fast state, 1 taken again", runs.Note(10e6));
     }
 }

@@ -17,7 +17,7 @@ public class CliTests
     [Theory]
     [InlineData("agent", new[] { "--config", "--socket", "--Agent:Key=value" })]
     [InlineData("ping", new[] { "--socket", "--svc-id", "--shm", "--secret", "--count", "--min-size", "--max-size", "--ring-log2" })]
-    [InlineData("bench", new[] { "--pairs", "--workloads", "--sizes", "--runs", "--seconds", "--json", "--no-json", "--tenant-cpu", "--agent-cpu", "--idle-tenants" })]
+    [InlineData("bench", new[] { "--pairs", "--workloads", "--sizes", "--runs", "--retries", "--seconds", "--json", "--no-json", "--tenant-cpu", "--agent-cpu", "--idle-tenants" })]
     [InlineData("capture", new[] { "--socket", "--svc-id", "--shm", "--secret", "-w, --write", "--count", "--seconds" })]
     [InlineData("stats", new[] { "--socket", "--stats-socket", "--json" })]
     public async Task Help_of_each_command_exits_0_and_explains_every_option(string command, string[] options)
@@ -179,8 +179,8 @@ public class CliTests
         Assert.Equal(defaults.Pairs, settings.Pairs);
         Assert.Equal(defaults.Workloads, settings.Workloads);
         Assert.Equal(defaults.Sizes, settings.Sizes);
-        Assert.Equal((3, TimeSpan.FromSeconds(2), "bench/results.json", 0, 1, 256),
-            (settings.Runs, settings.Duration, settings.JsonPath, settings.TenantCpu, settings.AgentCpu, settings.IdleTenantCount));
+        Assert.Equal((3, 2, TimeSpan.FromSeconds(2), "bench/results.json", 0, 1, 256),
+            (settings.Runs, settings.Retries, settings.Duration, settings.JsonPath, settings.TenantCpu, settings.AgentCpu, settings.IdleTenantCount));
     }
 
     [Fact]
@@ -189,13 +189,13 @@ public class CliTests
         var settings = ParseBench("--pairs", "ours,DPDK-vs-ours", "--pairs", "ours", "--pairs", "reference",
             "--workloads", "echo,latency", "--workloads", "idle-tenants",
             "--sizes", "64, 1500", "--sizes", "9216",
-            "--runs", "5", "--seconds", "0.5", "--json", "out/x.json",
+            "--runs", "5", "--retries", "0", "--seconds", "0.5", "--json", "out/x.json",
             "--tenant-cpu", "2", "--agent-cpu", "3", "--idle-tenants", "10");
         Assert.Equal([BenchPair.Ours, BenchPair.DpdkVsOurs, BenchPair.Reference], settings.Pairs);
         Assert.Equal([BenchWorkload.Echo, BenchWorkload.Latency, BenchWorkload.IdleTenants], settings.Workloads);
         Assert.Equal([64, 1500, 9216], settings.Sizes);
-        Assert.Equal((5, TimeSpan.FromMilliseconds(500), "out/x.json", 2, 3, 10),
-            (settings.Runs, settings.Duration, settings.JsonPath, settings.TenantCpu, settings.AgentCpu, settings.IdleTenantCount));
+        Assert.Equal((5, 0, TimeSpan.FromMilliseconds(500), "out/x.json", 2, 3, 10),
+            (settings.Runs, settings.Retries, settings.Duration, settings.JsonPath, settings.TenantCpu, settings.AgentCpu, settings.IdleTenantCount));
 
         Assert.Null(ParseBench("--no-json").JsonPath);
         Assert.Equal([BenchWorkload.TenantToAgent, BenchWorkload.AgentToTenant, BenchWorkload.Allocation],
@@ -210,6 +210,7 @@ public class CliTests
     [InlineData("--sizes", "64,x", "option --sizes: 'x' is not a frame size from 64 to 9216")]
     [InlineData("--sizes", ",", "option --sizes: the list is empty")]
     [InlineData("--runs", "0", "option --runs: '0' is not a whole number of at least 1")]
+    [InlineData("--retries", "-1", "option --retries: '-1' is not a whole number of at least 0")]
     [InlineData("--seconds", "0", "option --seconds: '0' is not a number of seconds greater than 0")]
     [InlineData("--seconds", "NaN", "option --seconds: 'NaN' is not a number of seconds greater than 0")]
     [InlineData("--tenant-cpu", "-1", "option --tenant-cpu: '-1' is not a whole number from 0 to 1023")]
