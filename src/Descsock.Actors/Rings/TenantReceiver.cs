@@ -196,12 +196,8 @@ public sealed unsafe class TenantReceiver
         while (posted < room && _free.TryDequeue(out ulong buffer))
         {
             ushort index = (ushort)(_head + posted);
-            ref RingDescriptor d = ref _ring.Descriptor(index);
-            d.Region = 0;
-            d.Offset = (uint)_layout.ReceiveBufferOffset((int)buffer);
-            d.Length = (uint)_layout.BufferSize;
-            d.Flags = 0; // clear any NEXT the agent left (notes §3.5)
-            d.Metadata = 0;
+            // Flags 0: clears any NEXT the agent left (notes §3.5).
+            RingDescriptor.Write(ref _ring.Descriptor(index), 0, (uint)_layout.BufferSize, (uint)_layout.ReceiveBufferOffset((int)buffer));
             _postedBuffer[index & _ring.Mask] = (int)buffer;
             posted++;
         }

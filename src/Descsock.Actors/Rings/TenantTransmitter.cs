@@ -190,25 +190,32 @@ public sealed unsafe class TenantTransmitter
     /// </summary>
     private bool Place(ReadOnlySpan<byte> wireFrame, ref int free, ref ushort index)
     {
+        int bsize = _layout.BufferSize;
+        if (wireFrame.Length <= bsize) // one slot: most frames, without the division or the chain loop
+        {
+            if (free < 1) return false;
+            free--;
+            int slot = index & _ring.Mask;
+            long offset = _layout.TransmitBufferOffset(slot);
+            wireFrame.CopyTo(new Span<byte>(_regionBase + offset, wireFrame.Length));
+            RingDescriptor.Write(ref _ring.Descriptor(index), 0, (uint)wireFrame.Length, (uint)offset);
+            _endsFrame[slot] = true;
+            index++;
+            return true;
+        }
         int slots = SlotsFor(wireFrame.Length);
         if (free < slots) return false;
         free -= slots;
-        int bsize = _layout.BufferSize;
         for (int remaining = wireFrame.Length, pos = 0; remaining > 0; index++)
         {
             int chunk = Math.Min(remaining, bsize);
             int slot = index & _ring.Mask;
             long offset = _layout.TransmitBufferOffset(slot);
             wireFrame.Slice(pos, chunk).CopyTo(new Span<byte>(_regionBase + offset, chunk));
-            ref RingDescriptor d = ref _ring.Descriptor(index);
-            d.Region = 0;
-            d.Offset = (uint)offset;
-            d.Length = (uint)chunk;
-            d.Metadata = 0;
             remaining -= chunk;
             pos += chunk;
             // Assign, never OR: DPDK 22.11 leaves stale NEXT bits otherwise (notes §3.5).
-            d.Flags = remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0;
+            RingDescriptor.Write(ref _ring.Descriptor(index), remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0, (uint)chunk, (uint)offset);
             _endsFrame[slot] = remaining == 0;
         }
         return true;

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 namespace Descsock.Wire;
 
 /// <summary>
@@ -14,4 +16,13 @@ public struct RingDescriptor
     public uint Length;
     public uint Offset;
     public uint Metadata;
+
+    /// <summary>
+    /// Writes a whole descriptor (region 0, no metadata) with one 16-byte store. The line it lands
+    /// on is usually in the peer's cache, so the store waits for the line; x86 commits stores in
+    /// order, and five field stores per descriptor filled the store buffer behind those misses
+    /// where one does not.
+    /// </summary>
+    public static void Write(ref RingDescriptor d, ushort flags, uint length, uint offset) =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<RingDescriptor, byte>(ref d), Vector128.Create(flags | ((ulong)length << 32), offset));
 }
