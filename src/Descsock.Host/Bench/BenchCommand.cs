@@ -30,7 +30,15 @@ public static class BenchCommand
         var steps = Steps(plan, settings.Runs).ToList();
         var rateRuns = plan.ToDictionary(m => m, _ => new RateRuns());
         var gate = new MachineStateGate(settings.TenantCpu, settings.AgentCpu);
-        if (plan.Any(IsInterleaved)) gate.Calibrate();
+        if (plan.Any(IsInterleaved))
+        {
+            stderr.WriteLine("bench: reading the machine's state (copy and core-to-core probes)");
+            try { gate.Calibrate(cancel); }
+            catch (InvalidOperationException e) // a probe that cannot pin: each rate run's own reading fails it, with this reason
+            {
+                stderr.WriteLine($"bench: {e.Message}");
+            }
+        }
         var failed = new Dictionary<Measurement, string>();
         var figures = new Dictionary<Measurement, BenchFigure>();
         try
@@ -64,7 +72,8 @@ public static class BenchCommand
             : figures.TryGetValue(m, out var f) ? f
             : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rateRuns[m].Rates, rateRuns[m], gate.Bar)).ToList();
         foreach (var (m, error) in failed) stderr.WriteLine($"bench: {m}: not measured: {error}");
-        var report = new BenchReport(settings, BenchMachine.Describe(), table);
+        var report = new BenchReport(settings, BenchMachine.Describe(), table,
+            plan.Any(IsInterleaved) ? new BenchReport.StateBar(gate.Best, gate.Bar) : null);
         report.Print(stdout);
         if (settings.JsonPath is { } json)
         {
@@ -77,7 +86,8 @@ public static class BenchCommand
 
     /// <summary>
     /// One run of a rate measurement, between two readings of the machine's probes. It starts once the
-    /// machine reads fast (<see cref="MachineStateGate.AwaitFastAsync"/>). A run the probes found in the
+    /// machine reads fast (<see cref="MachineStateGate.AwaitFastAsync"/>); a try whose wait ran out
+    /// with retries left is not measured, as it would only be taken again. A run the probes found in the
     /// machine's slow state is set aside and taken again on a new connection, up to
     /// <see cref="BenchSettings.Retries"/> times; the last try is kept either way, and the figure
     /// says how many of its runs met the fast state. This machine's cross-core speed flips 4–8× for
@@ -88,16 +98,22 @@ public static class BenchCommand
     {
         for (int attempt = 0; ; attempt++)
         {
+            bool last = attempt >= peers.Settings.Retries;
             // --retries 0 asks for every run as it comes: no waiting for the fast state either.
             var before = peers.Settings.Retries > 0 ? await gate.AwaitFastAsync(stderr, cancel) : gate.Read();
+            if (!last && MachineStateGate.CanJudge(before) && !gate.Meets(before))
+            {
+                stderr.WriteLine("  not measuring this try: the bar only rises, so it would be taken again anyway");
+                continue;
+            }
             double rate = await new ThroughputBench(peers).MeasureRunAsync(m.Workload, m.Pair, m.Size!.Value, cancel);
             var after = gate.Read();
+            bool judged = MachineStateGate.CanJudge(before, after);
             bool fast = gate.IsFast(before, after);
-            bool last = attempt >= peers.Settings.Retries;
             stderr.WriteLine($"  {rate / 1e6:0.00} Mpps · machine: copy {before.CopyFramesPerSecond / 1e6:0.0} / {after.CopyFramesPerSecond / 1e6:0.0} Mfps " +
                              $"(fast ≥ {gate.Bar / 1e6:0.0}), core-to-core {before.CoreToCoreNs:0} / {after.CoreToCoreNs:0} ns · " +
-                             (fast ? "fast" : last ? "slow, kept: no retries left" : "slow, taking it again"));
-            if (fast || last)
+                             (fast ? "fast" : !judged ? "a probe was cut short: kept" : last ? "slow, kept: no retries left" : "slow, taking it again"));
+            if (fast || !judged || last)
             {
                 runs.Keep(rate, before, after);
                 return;

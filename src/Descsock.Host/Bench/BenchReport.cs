@@ -9,8 +9,12 @@ namespace Descsock.Host.Bench;
 /// its ratio to the reference (DPDK ↔ DPDK) row of the same workload, size and mode; and the
 /// same figures, every run included, as JSON.
 /// </summary>
-internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, IReadOnlyList<BenchFigure> figures)
+internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, IReadOnlyList<BenchFigure> figures,
+    BenchReport.StateBar? stateBar = null)
 {
+    /// <summary>The copy probe's best reading and the fast-state bar it set, both in frames per second (<see cref="MachineStateGate"/>).</summary>
+    public sealed record StateBar(double BestCopyRate, double FastBar);
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>
@@ -30,8 +34,11 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
     public void Print(TextWriter w)
     {
         w.WriteLine($"descsock bench · {machine.Date:yyyy-MM-dd HH:mm} UTC · {machine.Cpu} · {machine.Cpus} CPUs · Linux {machine.Kernel} · {machine.Dpdk}");
+        string gate = stateBar is null ? ""
+            : settings.Retries > 0 ? $", a rate run taken again up to {settings.Retries}× when the machine read slow"
+            : ", every rate run kept as it came";
         w.WriteLine($"tenant side on CPU {settings.TenantCpu}, agent side on CPU {settings.AgentCpu} · median of {settings.Runs} runs of " +
-                    $"{settings.Duration.TotalSeconds.ToString("0.##", Inv)} s [min–max], a rate run taken again up to {settings.Retries}× when the machine read slow · ratio: × the reference row (for times: reference ÷ this)");
+                    $"{settings.Duration.TotalSeconds.ToString("0.##", Inv)} s [min–max]{gate} · ratio: × the reference row (for times: reference ÷ this)");
         w.WriteLine("pairs: reference = testpmd client ↔ testpmd server · ours = C# tenant ↔ C# agent · " +
                     "ours-vs-dpdk = C# tenant ↔ testpmd server · dpdk-vs-ours = testpmd client ↔ C# agent");
         foreach (var group in figures.GroupBy(f => f.Workload))
@@ -42,14 +49,14 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
         }
     }
 
-    private const string CoreToCoreNote = "; copy: a plain ring's 1500-byte frames between the two CPUs, and core-to-core: a cache line's " +
+    private const string ProbesNote = "; copy: a plain ring's 1500-byte frames between the two CPUs, and core-to-core: a cache line's " +
                                           "round trip, both before and after each run";
 
     private static string Title(BenchWorkload workload) => workload switch
     {
-        BenchWorkload.TenantToAgent => $"tenant → agent, one-way (frames counted where they arrive{CoreToCoreNote})",
-        BenchWorkload.AgentToTenant => $"agent → tenant, one-way (frames counted where they arrive{CoreToCoreNote})",
-        BenchWorkload.Echo => $"echo: frames returned per second, {TenantLoop.EchoWindow} in flight{CoreToCoreNote}",
+        BenchWorkload.TenantToAgent => $"tenant → agent, one-way (frames counted where they arrive{ProbesNote})",
+        BenchWorkload.AgentToTenant => $"agent → tenant, one-way (frames counted where they arrive{ProbesNote})",
+        BenchWorkload.Echo => $"echo: frames returned per second, {TenantLoop.EchoWindow} in flight{ProbesNote}",
         BenchWorkload.Latency => $"round trip, one {LatencyBench.Size}-byte frame in flight, µs (idle: a frame every {LatencyBench.IdleGap.TotalMilliseconds} ms, blocking calls)",
         BenchWorkload.Allocation => "bytes allocated per frame by the tenant process, steady state",
         _ => "CPU of connected idle tenants, % of one core",
@@ -84,6 +91,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
         var document = new
         {
             machine,
+            machineState = stateBar,
             settings = new
             {
                 pairs = settings.Pairs.Select(KebabNames.Of), workloads = settings.Workloads.Select(KebabNames.Of), settings.Sizes, settings.Runs, settings.Retries,

@@ -19,16 +19,17 @@ internal static unsafe class CoreToCore
     public static double RoundTripNanoseconds(int cpuA, int cpuB)
     {
         long* line = (long*)NativeMemory.AlignedAlloc(128, 64); // a line of its own
+        bool ended = true;
         try
         {
             Volatile.Write(ref *line, 0);
             var batches = new double[Batches];
-            PinnedPair.Run("core-to-core", cpuA, () => Ping(line, batches), cpuB, () => Pong(line), stop: () => Volatile.Write(ref *line, -1));
-            return batches.Any(double.IsNaN) ? double.NaN : Percentile.Median(batches);
+            ended = PinnedPair.Run("core-to-core", cpuA, () => Ping(line, batches), cpuB, () => Pong(line), stop: () => Volatile.Write(ref *line, -1));
+            return !ended || batches.Any(double.IsNaN) ? double.NaN : Percentile.Median(batches);
         }
         finally
         {
-            NativeMemory.AlignedFree(line);
+            if (ended) NativeMemory.AlignedFree(line); // else a thread may still touch it: 128 bytes left behind
         }
     }
 

@@ -6,7 +6,7 @@ namespace Descsock.Host.Bench;
 /// Pins every thread of this process to one CPU, so the in-process C# tenant (its application
 /// thread, SEP worker, GC and Akka threads) runs on the tenant's core only. Threads started later
 /// inherit the mask from the thread that starts them. <see cref="PinCurrentThread"/> moves one thread
-/// elsewhere (the core-to-core probe).
+/// elsewhere (the machine probes, <see cref="PinnedPair"/>).
 /// </summary>
 internal static class CpuPinning
 {

@@ -31,19 +31,23 @@ internal static unsafe class CrossCoreCopy
         nuint bytes = RingOffset + (nuint)Slots * SlotBytes;
         byte* block = (byte*)NativeMemory.AlignedAlloc(bytes, 4096);
         byte* frames = (byte*)NativeMemory.AlignedAlloc(SlotBytes * (Publish + 1), 64); // the frame sent, and the consumer's copies
+        bool ended = true;
         try
         {
             NativeMemory.Clear(block, bytes); // touched before the clock starts: no page faults in the window
             NativeMemory.Fill(frames, SlotBytes, 0x5a);
             double rate = double.NaN;
-            PinnedPair.Run("cross-core-copy", producerCpu, () => rate = Produce(block, frames), consumerCpu, () => Consume(block, frames + SlotBytes),
+            ended = PinnedPair.Run("cross-core-copy", producerCpu, () => rate = Produce(block, frames), consumerCpu, () => Consume(block, frames + SlotBytes),
                 stop: () => Volatile.Write(ref *(long*)(block + StopOffset), 1));
-            return rate;
+            return ended ? rate : double.NaN;
         }
         finally
         {
-            NativeMemory.AlignedFree(frames);
-            NativeMemory.AlignedFree(block);
+            if (ended) // else a thread may still touch them: the ring (2 MB) is left behind, not freed under it
+            {
+                NativeMemory.AlignedFree(frames);
+                NativeMemory.AlignedFree(block);
+            }
         }
     }
 

@@ -3,7 +3,7 @@ namespace Descsock.Host.Bench;
 /// <summary>
 /// One rate measurement's runs as <see cref="MachineStateGate"/> sorted them: the runs kept (one
 /// per run asked for), the probes' readings around each, and the runs taken again because the
-/// machine read slow. Nothing is thrown away: the JSON has every one.
+/// machine read slow. No run is thrown away: the JSON has the rates of those taken again too.
 /// </summary>
 internal sealed class RateRuns
 {

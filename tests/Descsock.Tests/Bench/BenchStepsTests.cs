@@ -43,17 +43,20 @@ public class BenchStepsTests
     }
 
     [Fact]
-    public void A_run_is_fast_when_both_copy_readings_reach_half_the_best_so_far_and_a_cut_short_reading_is_never_fast()
+    public void A_run_is_fast_when_both_copy_readings_reach_40_percent_of_the_best_so_far_and_a_cut_short_reading_cannot_be_judged()
     {
         var gate = new MachineStateGate(0, 1);
         MachineReading At(double mfps) => new(100, mfps * 1e6);
         Assert.True(gate.IsFast(At(20), At(18)));
-        Assert.Equal(10e6, gate.Bar);
+        Assert.Equal(8e6, gate.Bar);
         Assert.False(gate.IsFast(At(20), At(3)));    // the state flipped during the run
-        Assert.False(gate.IsFast(At(9.9), At(15)));  // slow when it started
-        Assert.True(gate.IsFast(At(10), At(10)));
-        Assert.False(gate.IsFast(At(30), At(14)));   // a better reading raises the bar first
+        Assert.False(gate.IsFast(At(7.9), At(15)));  // slow when it started
+        Assert.True(gate.IsFast(At(8), At(8)));
+        Assert.False(gate.IsFast(At(30), At(11)));   // a better reading raises the bar first
+        Assert.Equal((30e6, 12e6), (gate.Best, gate.Bar));
         Assert.False(gate.IsFast(At(double.NaN), At(20)));
+        Assert.False(MachineStateGate.CanJudge(At(double.NaN), At(20)));
+        Assert.True(MachineStateGate.CanJudge(At(1), At(20)));
     }
 
     [Fact]

@@ -119,6 +119,16 @@ public class WireLayoutTests
     }
 
     [Fact]
+    public void A_descriptor_written_in_one_store_has_every_field_where_dpdk_reads_it()
+    {
+        var d = new RingDescriptor { Flags = 0xFFFF, Region = 0xFFFF, Length = 0xFFFFFFFF, Offset = 0xFFFFFFFF, Metadata = 0xFFFFFFFF };
+        RingDescriptor.Write(ref d, DescriptorLayout.FlagNext, 0x01020304, 0x0A0B0C0D);
+        Assert.Equal((DescriptorLayout.FlagNext, (ushort)0, 0x01020304u, 0x0A0B0C0Du, 0u), (d.Flags, d.Region, d.Length, d.Offset, d.Metadata));
+        var bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<RingDescriptor>(ref d));
+        Assert.Equal(new byte[] { (byte)DescriptorLayout.FlagNext, 0, 0, 0, 0x04, 0x03, 0x02, 0x01, 0x0D, 0x0C, 0x0B, 0x0A, 0, 0, 0, 0 }, bytes.ToArray());
+    }
+
+    [Fact]
     public void Secrets_compare_in_full_and_never_print()
     {
         var a = MemifSecret.FromString("abc");
