@@ -52,9 +52,6 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
     /// <summary>Whether one reading is whole.</summary>
     public static bool CanJudge(MachineReading r) => !double.IsNaN(r.CopyFramesPerSecond);
 
-    /// <summary>Whether <paramref name="r"/> meets the bar as it stands.</summary>
-    public bool Meets(MachineReading r) => Met(r);
-
     /// <summary>
     /// Reads the probes until a reading meets the bar, for at most <see cref="LongestWait"/>, and
     /// returns the last reading: a run starts in the fast state when the machine offers it, and
@@ -65,15 +62,15 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var r = Read();
         Note(r);
-        if (Met(r) || !CanJudge(r)) return r;
+        if (Meets(r) || !CanJudge(r)) return r;
         progress.WriteLine($"  machine slow (copy {r.CopyFramesPerSecond / 1e6:0.0} Mfps, fast ≥ {Bar / 1e6:0.0}): waiting up to {LongestWait.TotalSeconds:0} s");
-        while (!Met(r) && CanJudge(r) && waited.Elapsed < LongestWait)
+        while (!Meets(r) && CanJudge(r) && waited.Elapsed < LongestWait)
         {
             await Task.Delay(ReadingGap, cancel);
             r = Read();
             Note(r);
         }
-        if (!Met(r)) progress.WriteLine($"  still slow after {waited.Elapsed.TotalSeconds:0} s");
+        if (CanJudge(r) && !Meets(r)) progress.WriteLine($"  still slow after {waited.Elapsed.TotalSeconds:0} s");
         return r;
     }
 
@@ -82,7 +79,7 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
     {
         Note(before);
         Note(after);
-        return Met(before) && Met(after);
+        return Meets(before) && Meets(after);
     }
 
     private void Note(MachineReading r)
@@ -90,5 +87,6 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
         if (r.CopyFramesPerSecond > _best) _best = r.CopyFramesPerSecond;
     }
 
-    private bool Met(MachineReading r) => r.CopyFramesPerSecond >= Bar; // false for NaN
+    /// <summary>Whether <paramref name="r"/> meets the bar as it stands (never for NaN).</summary>
+    public bool Meets(MachineReading r) => r.CopyFramesPerSecond >= Bar;
 }
