@@ -70,7 +70,7 @@ public static class BenchCommand
         var table = plan.Select(m =>
             failed.TryGetValue(m, out string? error) ? BenchFigure.Failed(m.Workload, m.Pair, m.Size, m.Mode, error)
             : figures.TryGetValue(m, out var f) ? f
-            : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rateRuns[m].Rates, rateRuns[m], gate.Bar)).ToList();
+            : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rateRuns[m], gate.Bar)).ToList();
         foreach (var (m, error) in failed) stderr.WriteLine($"bench: {m}: not measured: {error}");
         var report = new BenchReport(settings, BenchMachine.Describe(), table,
             plan.Any(IsInterleaved) ? new BenchReport.StateBar(gate.Best, gate.Bar) : null);

@@ -41,24 +41,29 @@ internal sealed class ThroughputBench(BenchPeers peers)
         }
     }
 
+    /// <summary>The figure for measured rates (frames per second), with Gbit/s of frame bytes (without CRC, as DPDK counts).</summary>
+    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, IReadOnlyList<double> rates) =>
+        new(workload, pair, size, null, RateMetrics(size, rates)) { RatioMetric = "rate" };
+
     /// <summary>
-    /// The figure for measured rates (frames per second), with Gbit/s of frame bytes (without CRC, as
-    /// DPDK counts) and, when given, the machine's probes around the runs and the runs taken again,
-    /// with how many met <paramref name="fastBar"/> (<see cref="MachineStateGate.Bar"/>).
+    /// The figure for the runs <see cref="MachineStateGate"/> kept: their rates as above, the machine's
+    /// probes around them, the runs taken again, and how many met <paramref name="fastBar"/>
+    /// (<see cref="MachineStateGate.Bar"/>, the benchmark's last).
     /// </summary>
-    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, IReadOnlyList<double> rates, RateRuns? runs = null,
-        double fastBar = 0) =>
+    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, RateRuns runs, double fastBar) =>
         new(workload, pair, size, null,
         [
-            new BenchMetric("rate", "frames/s", rates),
-            new BenchMetric("throughput", "Gbit/s", rates.Select(r => r * size * 8 / 1e9).ToList()),
-            .. runs is null ? Array.Empty<BenchMetric>() :
-            [
-                new BenchMetric("core-to-core", "ns", runs.CoreToCore, HigherIsBetter: false),
-                new BenchMetric("cross-core copy", "frames/s", runs.CopyRates),
-                .. runs.SlowStateRates.Count > 0 ? [new BenchMetric("slow-state rate", "frames/s", runs.SlowStateRates)] : Array.Empty<BenchMetric>(),
-            ],
-        ]) { RatioMetric = "rate", Note = runs?.Note(fastBar) };
+            .. RateMetrics(size, runs.Rates),
+            new BenchMetric("core-to-core", "ns", runs.CoreToCore, HigherIsBetter: false),
+            new BenchMetric("cross-core copy", "frames/s", runs.CopyRates),
+            .. runs.SlowStateRates.Count > 0 ? [new BenchMetric("slow-state rate", "frames/s", runs.SlowStateRates)] : Array.Empty<BenchMetric>(),
+        ]) { RatioMetric = "rate", Note = runs.Note(fastBar) };
+
+    private static BenchMetric[] RateMetrics(int size, IReadOnlyList<double> rates) =>
+    [
+        new BenchMetric("rate", "frames/s", rates),
+        new BenchMetric("throughput", "Gbit/s", rates.Select(r => r * size * 8 / 1e9).ToList()),
+    ];
 
     private async Task<Func<Task<(long, long)>>> StartAsync(BenchWorkload workload, BenchPair pair, int size,
         Stack<Func<ValueTask>> resources, CancellationToken cancel)
