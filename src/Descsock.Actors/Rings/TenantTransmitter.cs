@@ -198,7 +198,7 @@ public sealed unsafe class TenantTransmitter
             int slot = index & _ring.Mask;
             long offset = _layout.TransmitBufferOffset(slot);
             wireFrame.CopyTo(new Span<byte>(_regionBase + offset, wireFrame.Length));
-            RingDescriptor.Write(ref _ring.Descriptor(index), 0, (uint)wireFrame.Length, (uint)offset);
+            RingDescriptor.WriteIfChanged(ref _ring.Descriptor(index), 0, (uint)wireFrame.Length, (uint)offset);
             _endsFrame[slot] = true;
             index++;
             return true;
@@ -215,7 +215,7 @@ public sealed unsafe class TenantTransmitter
             remaining -= chunk;
             pos += chunk;
             // Assign, never OR: DPDK 22.11 leaves stale NEXT bits otherwise (notes §3.5).
-            RingDescriptor.Write(ref _ring.Descriptor(index), remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0, (uint)chunk, (uint)offset);
+            RingDescriptor.WriteIfChanged(ref _ring.Descriptor(index), remaining > 0 ? DescriptorLayout.FlagNext : (ushort)0, (uint)chunk, (uint)offset);
             _endsFrame[slot] = remaining == 0;
         }
         return true;

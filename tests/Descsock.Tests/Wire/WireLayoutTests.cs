@@ -129,6 +129,28 @@ public class WireLayoutTests
     }
 
     [Fact]
+    public void A_descriptor_written_only_if_changed_gets_every_field_when_any_differs()
+    {
+        var d = new RingDescriptor { Flags = 0, Region = 0, Length = 60, Offset = 4096, Metadata = 7 };
+        RingDescriptor.WriteIfChanged(ref d, 0, 60, 4096); // only the metadata differs
+        Assert.Equal(((ushort)0, (ushort)0, 60u, 4096u, 0u), (d.Flags, d.Region, d.Length, d.Offset, d.Metadata));
+        d.Region = 3;
+        RingDescriptor.WriteIfChanged(ref d, DescriptorLayout.FlagNext, 2048, 8192);
+        Assert.Equal((DescriptorLayout.FlagNext, (ushort)0, 2048u, 8192u, 0u), (d.Flags, d.Region, d.Length, d.Offset, d.Metadata));
+    }
+
+    [Fact]
+    public unsafe void A_descriptor_that_already_holds_the_value_is_not_stored_to()
+    {
+        using var page = new ReadOnlyPage();
+        ref RingDescriptor d = ref *(RingDescriptor*)(page.Base + 64);
+        RingDescriptor.Write(ref d, 0, 60, 4096);
+        page.Seal(); // a store now would end the test process with SIGSEGV
+        RingDescriptor.WriteIfChanged(ref d, 0, 60, 4096);
+        Assert.Equal((60u, 4096u), (d.Length, d.Offset));
+    }
+
+    [Fact]
     public void Secrets_compare_in_full_and_never_print()
     {
         var a = MemifSecret.FromString("abc");
