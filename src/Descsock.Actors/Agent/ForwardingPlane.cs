@@ -108,7 +108,9 @@ public sealed class ForwardingPlane : IDisposable
         _idleRounds = 0;
         foreach (var p in _ports) p.WantInterrupts(true);
         Interlocked.MemoryBarrier(); // flags visible before we look at the rings again
-        if (DoWork() == 0 && _commands.IsEmpty)
+        // Not when that last look expelled a port: its session must hear of it now, not after the
+        // sleep (up to the safety net's 2 s when no doorbell is due), and only the caller tells it.
+        if (DoWork() == 0 && _commands.IsEmpty && Offenders.IsEmpty)
         {
             _epoll ??= BuildEpoll();
             Span<ulong> ready = stackalloc ulong[64];
