@@ -25,14 +25,9 @@ internal static class PinnedPair
         Exception? failed = null;
         var b = Start(cpuB, second, "b");
         var a = Start(cpuA, first, "a");
-        bool ended = a.Join(FirstBound);
-        if (!ended) stop();
-        ended &= b.Join(SecondBound);
-        if (!ended)
-        {
-            stop();
-            return false;
-        }
+        bool firstEnded = a.Join(FirstBound);
+        stop(); // the second ends when told; telling it again after the first did is harmless
+        if (!(b.Join(SecondBound) && firstEnded)) return false;
         if (failed is not null) throw new InvalidOperationException($"{name} probe: {failed.Message}", failed);
         return true;
 
