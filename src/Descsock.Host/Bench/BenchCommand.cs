@@ -70,10 +70,10 @@ public static class BenchCommand
         var table = plan.Select(m =>
             failed.TryGetValue(m, out string? error) ? BenchFigure.Failed(m.Workload, m.Pair, m.Size, m.Mode, error)
             : figures.TryGetValue(m, out var f) ? f
-            : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rateRuns[m], gate.Bar)).ToList();
+            : ThroughputBench.Figure(m.Workload, m.Pair, m.Size!.Value, rateRuns[m], gate.Bars)).ToList();
         foreach (var (m, error) in failed) stderr.WriteLine($"bench: {m}: not measured: {error}");
         var report = new BenchReport(settings, BenchMachine.Describe(), table,
-            plan.Any(IsInterleaved) ? new BenchReport.StateBar(gate.Best, gate.Bar) : null);
+            plan.Any(IsInterleaved) ? new BenchReport.StateBar(gate.Best, gate.Bars.CopyRate, gate.ShortestCoreToCore, gate.Bars.CoreToCoreNs) : null);
         report.Print(stdout);
         if (settings.JsonPath is { } json)
         {
@@ -111,7 +111,7 @@ public static class BenchCommand
             bool judged = MachineStateGate.CanJudge(before, after);
             bool fast = gate.IsFast(before, after);
             stderr.WriteLine($"  {rate / 1e6:0.00} Mpps · machine: copy {before.CopyFramesPerSecond / 1e6:0.0} / {after.CopyFramesPerSecond / 1e6:0.0} Mfps " +
-                             $"(fast ≥ {gate.Bar / 1e6:0.0}), core-to-core {before.CoreToCoreNs:0} / {after.CoreToCoreNs:0} ns · " +
+                             $"core-to-core {before.CoreToCoreNs:0} / {after.CoreToCoreNs:0} ns ({gate.Bars}) · " +
                              (fast ? "fast" : !judged ? "a probe was cut short: kept" : last ? "slow, kept: no retries left" : "slow, taking it again"));
             if (fast || !judged || last)
             {

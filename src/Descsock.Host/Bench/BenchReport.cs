@@ -12,8 +12,8 @@ namespace Descsock.Host.Bench;
 internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, IReadOnlyList<BenchFigure> figures,
     BenchReport.StateBar? stateBar = null)
 {
-    /// <summary>The copy probe's best reading and the fast-state bar it set, both in frames per second (<see cref="MachineStateGate"/>).</summary>
-    public sealed record StateBar(double BestCopyRate, double FastBar);
+    /// <summary>The probes' best readings and the fast-state bars they set (<see cref="MachineStateGate"/>): copy rates in frames per second, round trips in ns.</summary>
+    public sealed record StateBar(double BestCopyRate, double FastBar, double ShortestCoreToCoreNs, double CoreToCoreBarNs);
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -6,8 +6,8 @@ namespace Descsock.Host.Bench;
 /// The machine's state, measured: how long one cache line takes to go from the tenant's CPU to the
 /// agent's and back. Two threads, one pinned to each CPU, pass a counter on one line back and
 /// forth, which is what every ring index and descriptor does between the two sides, and nothing
-/// else. On this project's VM it reads about 100 ns most of the time and about 870 ns for seconds
-/// at a time, and every pair's rate falls with it, DPDK's too. The benchmark measures it just
+/// else. On this project's VM it reads 75–105 ns most of the time and 300–900 ns for seconds at a
+/// time (the two vCPUs on far cores of the host), and every pair's rate falls with it, DPDK's too. The benchmark measures it just
 /// before and just after each rate run, while no peer runs, so a run's figure can be read with
 /// the state it met.
 /// </summary>

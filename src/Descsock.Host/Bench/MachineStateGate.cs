@@ -4,19 +4,23 @@ namespace Descsock.Host.Bench;
 internal readonly record struct MachineReading(double CoreToCoreNs, double CopyFramesPerSecond);
 
 /// <summary>
-/// Tells whether a rate run met the machine's fast state, from <see cref="CrossCoreCopy"/> readings
-/// taken just before and just after it. A reading is fast when it is at least
-/// <see cref="FastFraction"/> of the best reading so far in this benchmark: the two states differ
-/// 4–8× here, and a bar set by the machine itself carries to another machine, where a fixed rate
-/// would not. The share is well below the fast state's own spread (14–25 Mfps here), so one high
-/// reading does not make ordinary fast ones slow. A few readings at the start
-/// (<see cref="Calibrate"/>) set the first bar. A reading from a cut-short probe (NaN) cannot be
-/// judged (<see cref="CanJudge"/>).
+/// Tells whether a rate run met the machine's fast state, from <see cref="CrossCoreCopy"/> and
+/// <see cref="CoreToCore"/> readings taken just before and just after it (<see cref="MachineBars"/>).
+/// A reading is fast when its copy rate is at least <see cref="FastFraction"/> of the best so far in
+/// this benchmark and its core-to-core round trip at most <see cref="CoreToCoreFactor"/>× the
+/// shortest so far: the two states differ 4–8× in copy rate and 3–4× in round trip here, and bars
+/// set by the machine itself carry to another machine, where fixed ones would not. Both are well
+/// outside the fast state's own spread (14–25 Mfps and 75–105 ns here), so one lucky reading does
+/// not make ordinary fast ones slow. A few readings at the start (<see cref="Calibrate"/>) set the
+/// first bars. A reading from a cut-short probe (NaN) cannot be judged (<see cref="CanJudge"/>).
 /// </summary>
 internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
 {
     /// <summary>The share of the best copy rate a reading needs to count as the fast state.</summary>
     public const double FastFraction = 0.4;
+
+    /// <summary>The multiple of the shortest core-to-core round trip a reading may take and still count as the fast state.</summary>
+    public const double CoreToCoreFactor = 2;
 
     private const int CalibrationReadings = 10;
 
@@ -25,9 +29,10 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
 
     private static readonly TimeSpan ReadingGap = TimeSpan.FromMilliseconds(250);
     private double _best;
+    private double _shortestCoreToCore = double.PositiveInfinity;
 
-    /// <summary>The copy rate a reading needs now to count as fast.</summary>
-    public double Bar => _best * FastFraction;
+    /// <summary>What a reading needs now to count as fast.</summary>
+    public MachineBars Bars => new(_best * FastFraction, _shortestCoreToCore * CoreToCoreFactor);
 
     /// <summary>Reads both probes (between runs, while no peer runs).</summary>
     public MachineReading Read() =>
@@ -35,6 +40,9 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
 
     /// <summary>The best copy rate read so far, in frames per second (the JSON records it).</summary>
     public double Best => _best;
+
+    /// <summary>The shortest core-to-core round trip read so far, in ns (the JSON records it).</summary>
+    public double ShortestCoreToCore => _shortestCoreToCore;
 
     /// <summary>Takes a few readings to set the first bar (about a second and a half).</summary>
     public void Calibrate(CancellationToken cancel)
@@ -50,7 +58,7 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
     public static bool CanJudge(MachineReading before, MachineReading after) => CanJudge(before) && CanJudge(after);
 
     /// <summary>Whether one reading is whole.</summary>
-    public static bool CanJudge(MachineReading r) => !double.IsNaN(r.CopyFramesPerSecond);
+    public static bool CanJudge(MachineReading r) => !double.IsNaN(r.CopyFramesPerSecond) && !double.IsNaN(r.CoreToCoreNs);
 
     /// <summary>
     /// Reads the probes until a reading meets the bar, for at most <see cref="LongestWait"/>, and
@@ -63,7 +71,7 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
         var r = Read();
         Note(r);
         if (Meets(r) || !CanJudge(r)) return r;
-        progress.WriteLine($"  machine slow (copy {r.CopyFramesPerSecond / 1e6:0.0} Mfps, fast ≥ {Bar / 1e6:0.0}): waiting up to {LongestWait.TotalSeconds:0} s");
+        progress.WriteLine($"  machine slow (copy {r.CopyFramesPerSecond / 1e6:0.0} Mfps, core-to-core {r.CoreToCoreNs:0} ns; {Bars}): waiting up to {LongestWait.TotalSeconds:0} s");
         while (!Meets(r) && CanJudge(r) && waited.Elapsed < LongestWait)
         {
             await Task.Delay(ReadingGap, cancel);
@@ -74,7 +82,7 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
         return r;
     }
 
-    /// <summary>Whether the readings before and after a run both met the bar, each raising it first if it is the best yet.</summary>
+    /// <summary>Whether the readings before and after a run both met the bars, each moving them first if it is the best yet.</summary>
     public bool IsFast(MachineReading before, MachineReading after)
     {
         Note(before);
@@ -85,8 +93,9 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
     private void Note(MachineReading r)
     {
         if (r.CopyFramesPerSecond > _best) _best = r.CopyFramesPerSecond;
+        if (r.CoreToCoreNs < _shortestCoreToCore) _shortestCoreToCore = r.CoreToCoreNs;
     }
 
-    /// <summary>Whether <paramref name="r"/> meets the bar as it stands (never for NaN).</summary>
-    public bool Meets(MachineReading r) => r.CopyFramesPerSecond >= Bar;
+    /// <summary>Whether <paramref name="r"/> meets the bars as they stand (never for NaN).</summary>
+    public bool Meets(MachineReading r) => Bars.Meets(r);
 }

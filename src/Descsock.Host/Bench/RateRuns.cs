@@ -31,18 +31,18 @@ internal sealed class RateRuns
     public void Retake(double rate) => SlowStateRates.Add(rate);
 
     /// <summary>
-    /// Kept runs whose probes both met <paramref name="bar"/>: the benchmark's last, so that a run kept
-    /// while the bar was still low (the machine slow from the start) is not counted as fast.
+    /// Kept runs whose probes both met <paramref name="bars"/>: the benchmark's last, so that a run kept
+    /// while the bars were still lax (the machine slow from the start) is not counted as fast.
     /// </summary>
-    public int FastRuns(double bar)
+    public int FastRuns(MachineBars bars)
     {
         int fast = 0;
         for (int i = 0; i < Rates.Count; i++)
-            if (CopyRates[2 * i] >= bar && CopyRates[2 * i + 1] >= bar) fast++;
+            if (bars.Meets(new(CoreToCore[2 * i], CopyRates[2 * i])) && bars.Meets(new(CoreToCore[2 * i + 1], CopyRates[2 * i + 1]))) fast++;
         return fast;
     }
 
-    /// <summary>What the table says of the runs' states, judged by <paramref name="bar"/>.</summary>
-    public string Note(double bar) => $"{FastRuns(bar)} of {Rates.Count} runs in the fast state" +
+    /// <summary>What the table says of the runs' states, judged by <paramref name="bars"/>.</summary>
+    public string Note(MachineBars bars) => $"{FastRuns(bars)} of {Rates.Count} runs in the fast state" +
                                       (SlowStateRates.Count > 0 ? $", {SlowStateRates.Count} taken again" : "");
 }

@@ -47,17 +47,17 @@ internal sealed class ThroughputBench(BenchPeers peers)
 
     /// <summary>
     /// The figure for the runs <see cref="MachineStateGate"/> kept: their rates as above, the machine's
-    /// probes around them, the runs taken again, and how many met <paramref name="fastBar"/>
-    /// (<see cref="MachineStateGate.Bar"/>, the benchmark's last).
+    /// probes around them, the runs taken again, and how many met <paramref name="bars"/>
+    /// (<see cref="MachineStateGate.Bars"/>, the benchmark's last).
     /// </summary>
-    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, RateRuns runs, double fastBar) =>
+    public static BenchFigure Figure(BenchWorkload workload, BenchPair pair, int size, RateRuns runs, MachineBars bars) =>
         new(workload, pair, size, null,
         [
             .. RateMetrics(size, runs.Rates),
             new BenchMetric("core-to-core", "ns", runs.CoreToCore, HigherIsBetter: false),
             new BenchMetric("cross-core copy", "frames/s", runs.CopyRates),
             .. runs.SlowStateRates.Count > 0 ? [new BenchMetric("slow-state rate", "frames/s", runs.SlowStateRates)] : Array.Empty<BenchMetric>(),
-        ]) { RatioMetric = "rate", Note = runs.Note(fastBar) };
+        ]) { RatioMetric = "rate", Note = runs.Note(bars) };
 
     private static BenchMetric[] RateMetrics(int size, IReadOnlyList<double> rates) =>
     [

@@ -48,12 +48,12 @@ public class BenchStepsTests
         var gate = new MachineStateGate(0, 1);
         MachineReading At(double mfps) => new(100, mfps * 1e6);
         Assert.True(gate.IsFast(At(20), At(18)));
-        Assert.Equal(8e6, gate.Bar);
+        Assert.Equal(8e6, gate.Bars.CopyRate);
         Assert.False(gate.IsFast(At(20), At(3)));    // the state flipped during the run
         Assert.False(gate.IsFast(At(7.9), At(15)));  // slow when it started
         Assert.True(gate.IsFast(At(8), At(8)));
         Assert.False(gate.IsFast(At(30), At(11)));   // a better reading raises the bar first
-        Assert.Equal((30e6, 12e6), (gate.Best, gate.Bar));
+        Assert.Equal((30e6, 12e6), (gate.Best, gate.Bars.CopyRate));
         Assert.False(gate.IsFast(At(double.NaN), At(20)));
         Assert.False(MachineStateGate.CanJudge(At(double.NaN), At(20)));
         Assert.True(MachineStateGate.CanJudge(At(1), At(20)));
@@ -69,7 +69,28 @@ public class BenchStepsTests
         runs.Retake(2e6);
         Assert.Equal([2.5e6, 11e6], runs.Rates);
         Assert.Equal([3e6, 3e6, 18e6, 20e6], runs.CopyRates);
-        Assert.Equal(1, runs.FastRuns(10e6));
-        Assert.Equal("1 of 2 runs in the fast state, 1 taken again", runs.Note(10e6));
+        var bars = new MachineBars(10e6, 200);
+        Assert.Equal(1, runs.FastRuns(bars));
+        Assert.Equal("1 of 2 runs in the fast state, 1 taken again", runs.Note(bars));
+        runs.Keep(12e6, new(90, 19e6), new(330, 19e6)); // copy fast, but a line's round trip was slow after it
+        Assert.Equal(1, runs.FastRuns(bars));
+        Assert.Equal(2, runs.FastRuns(bars with { CoreToCoreNs = 400 }));
+    }
+
+    [Fact]
+    public void A_run_is_slow_when_a_core_to_core_reading_takes_over_twice_the_shortest_so_far_whatever_the_copy_rate()
+    {
+        var gate = new MachineStateGate(0, 1);
+        MachineReading At(double ns) => new(ns, 20e6);
+        Assert.True(gate.IsFast(At(100), At(90)));
+        Assert.Equal(180, gate.Bars.CoreToCoreNs);
+        Assert.False(gate.IsFast(At(90), At(330)));   // the vCPUs moved apart during the run
+        Assert.False(gate.IsFast(At(181), At(90)));   // slow when it started
+        Assert.True(gate.IsFast(At(180), At(100)));
+        Assert.False(gate.IsFast(At(70), At(150)));   // a shorter reading tightens the bar first
+        Assert.Equal((70, 140), (gate.ShortestCoreToCore, gate.Bars.CoreToCoreNs));
+        Assert.False(gate.IsFast(At(double.NaN), At(90)));
+        Assert.False(MachineStateGate.CanJudge(At(double.NaN), At(90)));
+        Assert.True(MachineStateGate.CanJudge(At(900), At(90)));
     }
 }
