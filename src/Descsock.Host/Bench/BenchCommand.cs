@@ -106,21 +106,31 @@ public static class BenchCommand
                 stderr.WriteLine("  not measuring this try: the bar only rises, so it would be taken again anyway");
                 continue;
             }
-            double rate = await new ThroughputBench(peers).MeasureRunAsync(m.Workload, m.Pair, m.Size!.Value, cancel);
+            var probe = InRunProbe.Start(peers.Settings.TenantCpu, peers.Settings.AgentCpu);
+            (double Rate, long From, long To) run;
+            IReadOnlyList<(long, double)> samples;
+            try { run = await new ThroughputBench(peers).MeasureRunAsync(m.Workload, m.Pair, m.Size!.Value, cancel); }
+            finally { samples = probe.Stop(); }
+            double rate = run.Rate;
+            double[] inRun = InRunProbe.Within(samples, run.From, run.To);
             var after = gate.Read();
             bool judged = MachineStateGate.CanJudge(before, after);
-            bool fast = gate.IsFast(before, after);
+            bool fast = gate.IsFast(before, after, inRun);
             stderr.WriteLine($"  {rate / 1e6:0.00} Mpps · machine: copy {before.CopyFramesPerSecond / 1e6:0.0} / {after.CopyFramesPerSecond / 1e6:0.0} Mfps " +
-                             $"core-to-core {before.CoreToCoreNs:0} / {after.CoreToCoreNs:0} ns ({gate.Bars}) · " +
+                             $"core-to-core {before.CoreToCoreNs:0} / {after.CoreToCoreNs:0} ns, in the window {InRunNote(inRun, gate.Bars)} ({gate.Bars}) · " +
                              (fast ? "fast" : !judged ? "a probe was cut short: kept" : last ? "slow, kept: no retries left" : "slow, taking it again"));
             if (fast || !judged || last)
             {
-                runs.Keep(rate, before, after);
+                runs.Keep(rate, before, after, inRun);
                 return;
             }
             runs.Retake(rate);
         }
     }
+
+    /// <summary>What the progress line says of a run's in-run round trips.</summary>
+    private static string InRunNote(double[] inRun, MachineBars bars) => inRun.Length == 0 ? "not sampled"
+        : $"{Percentile.Median(inRun):0} ns ({bars.InRunShare(inRun) * 100:0} % of {inRun.Length} within the bar)";
 
     /// <summary>One measurement of the plan.</summary>
     internal sealed record Measurement(BenchWorkload Workload, BenchPair Pair, int? Size, string? Mode)

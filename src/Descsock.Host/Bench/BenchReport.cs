@@ -50,7 +50,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
     }
 
     private const string ProbesNote = "; copy: a plain ring's 1500-byte frames between the two CPUs, and core-to-core: a cache line's " +
-                                          "round trip, both before and after each run";
+                                          "round trip, both before and after each run; in the window: the round trip's median during each run";
 
     private static string Title(BenchWorkload workload) => workload switch
     {
@@ -73,7 +73,8 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
             BenchWorkload.TenantToAgent or BenchWorkload.AgentToTenant or BenchWorkload.Echo =>
                 $"{Range(f.Metric("rate")!, 1e6, "0.00")} Mpps  {f.Metric("throughput")!.Median,6:0.00} Gbit/s" +
                 (f.Metric("cross-core copy") is { } copy ? $"  copy {Range(copy, 1e6, "0.0")} Mfps" : "") +
-                (f.Metric("core-to-core") is { } c2c ? $"  core-to-core {Range(c2c, 1, "0")} ns" : ""),
+                (f.Metric("core-to-core") is { } c2c ? $"  core-to-core {Range(c2c, 1, "0")} ns" : "") +
+                (f.Metric("in-run core-to-core") is { } inRun ? $"  in the window {Range(inRun, 1, "0")} ns" : ""),
             BenchWorkload.Latency => string.Join("  ", f.Metrics.Select(m => $"{m.Name} {Range(m, 1, "0.0")}")),
             _ => string.Join("  ", f.Metrics.Select(m => $"{m.Name} {Range(m, 1, "0.00")}")),
         };

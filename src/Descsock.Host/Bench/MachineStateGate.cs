@@ -82,12 +82,17 @@ internal sealed class MachineStateGate(int tenantCpu, int agentCpu)
         return r;
     }
 
-    /// <summary>Whether the readings before and after a run both met the bars, each moving them first if it is the best yet.</summary>
-    public bool IsFast(MachineReading before, MachineReading after)
+    /// <summary>
+    /// Whether a run met the fast state (<see cref="MachineBars.RunMeets"/>), judged by the readings
+    /// before and after it, each moving the bars first if it is the best yet, and the round trips
+    /// sampled during it (<paramref name="inRun"/>, ns). In-run samples do not move the bars: they are
+    /// short (64 round trips) and taken while the pollers run.
+    /// </summary>
+    public bool IsFast(MachineReading before, MachineReading after, IReadOnlyCollection<double>? inRun = null)
     {
         Note(before);
         Note(after);
-        return Meets(before) && Meets(after);
+        return Bars.RunMeets(before, after, inRun ?? []);
     }
 
     private void Note(MachineReading r)

@@ -19,13 +19,23 @@ internal sealed class RateRuns
     /// <summary>Frames per second of the runs taken again because a probe read the machine's slow state.</summary>
     public List<double> SlowStateRates { get; } = new();
 
+    /// <summary><see cref="InRunProbe"/>'s round trips during each kept run's window, in ns (empty when it took none).</summary>
+    public List<double[]> InRunCoreToCore { get; } = new();
+
+    /// <summary>The median of each kept run's in-run round trips (NaN for a run without any).</summary>
+    public List<double> InRunMedians => InRunCoreToCore.Select(r => r.Length > 0 ? Percentile.Median(r) : double.NaN).ToList();
+
     /// <summary>Keeps a run as the figure's.</summary>
-    public void Keep(double rate, MachineReading before, MachineReading after)
+    public void Keep(double rate, MachineReading before, MachineReading after, double[]? inRun = null)
     {
         Rates.Add(rate);
         CoreToCore.AddRange([before.CoreToCoreNs, after.CoreToCoreNs]);
         CopyRates.AddRange([before.CopyFramesPerSecond, after.CopyFramesPerSecond]);
+        InRunCoreToCore.Add(inRun ?? []);
     }
+
+    /// <summary>Each kept run's share of in-run round trips within <paramref name="bars"/>, in % (NaN for a run without any).</summary>
+    public List<double> InRunFastShares(MachineBars bars) => InRunCoreToCore.Select(r => 100 * bars.InRunShare(r)).ToList();
 
     /// <summary>Sets a run aside: it is taken again.</summary>
     public void Retake(double rate) => SlowStateRates.Add(rate);
@@ -38,7 +48,7 @@ internal sealed class RateRuns
     {
         int fast = 0;
         for (int i = 0; i < Rates.Count; i++)
-            if (bars.Meets(new(CoreToCore[2 * i], CopyRates[2 * i])) && bars.Meets(new(CoreToCore[2 * i + 1], CopyRates[2 * i + 1]))) fast++;
+            if (bars.RunMeets(new(CoreToCore[2 * i], CopyRates[2 * i]), new(CoreToCore[2 * i + 1], CopyRates[2 * i + 1]), InRunCoreToCore[i])) fast++;
         return fast;
     }
 

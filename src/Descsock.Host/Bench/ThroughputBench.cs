@@ -25,15 +25,18 @@ internal sealed class ThroughputBench(BenchPeers peers)
 
     /// <summary>
     /// One run of <paramref name="workload"/> over <paramref name="pair"/> at <paramref name="size"/> bytes:
-    /// one window on a new connection, in frames per second.
+    /// one window on a new connection, in frames per second, with the window's first and last
+    /// sample (Stopwatch timestamps).
     /// </summary>
-    public async Task<double> MeasureRunAsync(BenchWorkload workload, BenchPair pair, int size, CancellationToken cancel)
+    public async Task<(double Rate, long From, long To)> MeasureRunAsync(BenchWorkload workload, BenchPair pair, int size, CancellationToken cancel)
     {
         var resources = new Stack<Func<ValueTask>>();
         try
         {
             Func<Task<(long, long)>> sampler = await StartAsync(workload, pair, size, resources, cancel);
-            return (await RatesAsync(sampler, Warmup(pair), 1, peers.Settings.Duration, cancel))[0];
+            var windows = new List<(long, long)>(1);
+            double rate = (await RatesAsync(sampler, Warmup(pair), 1, peers.Settings.Duration, cancel, windows))[0];
+            return (rate, windows[0].Item1, windows[0].Item2);
         }
         finally
         {
@@ -56,6 +59,9 @@ internal sealed class ThroughputBench(BenchPeers peers)
             .. RateMetrics(size, runs.Rates),
             new BenchMetric("core-to-core", "ns", runs.CoreToCore, HigherIsBetter: false),
             new BenchMetric("cross-core copy", "frames/s", runs.CopyRates),
+            .. runs.InRunCoreToCore.Any(r => r.Length > 0)
+                ? [new BenchMetric("in-run fast share", "%", runs.InRunFastShares(bars)), new BenchMetric("in-run core-to-core", "ns", runs.InRunMedians, HigherIsBetter: false)]
+                : Array.Empty<BenchMetric>(),
             .. runs.SlowStateRates.Count > 0 ? [new BenchMetric("slow-state rate", "frames/s", runs.SlowStateRates)] : Array.Empty<BenchMetric>(),
         ]) { RatioMetric = "rate", Note = runs.Note(bars) };
 
@@ -133,9 +139,12 @@ internal sealed class ThroughputBench(BenchPeers peers)
         return (framesIn ? c.FramesIn : c.FramesOut, ts);
     };
 
-    /// <summary>Frames per second in <paramref name="runs"/> consecutive windows after <paramref name="warmup"/>.</summary>
+    /// <summary>
+    /// Frames per second in <paramref name="runs"/> consecutive windows after <paramref name="warmup"/>;
+    /// each window's first and last sample's timestamps go to <paramref name="windows"/> when given.
+    /// </summary>
     public static async Task<IReadOnlyList<double>> RatesAsync(Func<Task<(long Count, long Timestamp)>> sample, TimeSpan warmup, int runs,
-        TimeSpan duration, CancellationToken cancel)
+        TimeSpan duration, CancellationToken cancel, List<(long From, long To)>? windows = null)
     {
         await Task.Delay(warmup, cancel);
         var previous = await sample();
@@ -147,6 +156,7 @@ internal sealed class ThroughputBench(BenchPeers peers)
             double seconds = (double)(current.Timestamp - previous.Timestamp) / Stopwatch.Frequency;
             if (current.Count <= previous.Count) throw new InvalidOperationException($"no frames arrived in run {r + 1} ({seconds:0.0} s)");
             rates.Add((current.Count - previous.Count) / seconds);
+            windows?.Add((previous.Timestamp, current.Timestamp));
             previous = current;
         }
         return rates;

@@ -36,6 +36,49 @@ public class BenchStepsTests
     }
 
     [Fact]
+    public void The_in_run_probe_samples_the_round_trip_every_period_until_stopped_and_keeps_a_window_s_samples()
+    {
+        var probe = InRunProbe.Start(0, Environment.ProcessorCount - 1);
+        Thread.Sleep(InRunProbe.Period * 8);
+        long middle = System.Diagnostics.Stopwatch.GetTimestamp();
+        Thread.Sleep(InRunProbe.Period * 8);
+        var samples = probe.Stop();
+        Assert.True(samples.Count >= 4, $"{samples.Count} samples in 16 periods");
+        Assert.Same(samples, probe.Stop()); // stopping again changes nothing
+        for (int i = 1; i < samples.Count; i++) Assert.True(samples[i].Timestamp > samples[i - 1].Timestamp);
+        Assert.All(samples, s => Assert.True(double.IsNaN(s.Nanoseconds) || s.Nanoseconds > 0, $"{s.Nanoseconds} ns"));
+        var readings = samples.Where(s => !double.IsNaN(s.Nanoseconds)).ToList();
+        Assert.True(readings.Count >= samples.Count / 2, $"{samples.Count - readings.Count} of {samples.Count} samples missed by the partner");
+        var late = InRunProbe.Within(samples, middle, long.MaxValue);
+        Assert.Equal(readings.Count(s => s.Timestamp >= middle), late.Length);
+        Assert.True(late.Length < readings.Count);
+    }
+
+    [Fact]
+    public void A_run_with_in_run_samples_is_judged_by_them_for_the_round_trip_and_by_its_ends_for_the_copy_rate()
+    {
+        var bars = new MachineBars(10e6, 200);
+        MachineReading fast = new(90, 20e6), slowTrip = new(330, 20e6), slowCopy = new(90, 2e6);
+        double[] inWindowFast = [.. Enumerable.Repeat(65.0, 9), 310], inWindowSlow = [.. Enumerable.Repeat(65.0, 8), 310, 320];
+        Assert.Equal(0.9, bars.InRunShare(inWindowFast));
+        Assert.True(bars.RunMeets(fast, fast, inWindowFast));
+        Assert.False(bars.RunMeets(fast, fast, inWindowSlow));        // ends fast, window not: 80 % within the bar
+        Assert.True(bars.RunMeets(fast, slowTrip, inWindowFast));     // the round trip flipped after the window
+        Assert.False(bars.RunMeets(slowCopy, fast, inWindowFast));    // the copy bar still applies at the ends
+        Assert.False(bars.RunMeets(fast, slowTrip, []));              // no samples: both bars at both ends
+        Assert.True(double.IsNaN(bars.InRunShare([])));
+        var gate = new MachineStateGate(0, 1);
+        Assert.True(gate.IsFast(new(100, 20e6), new(100, 20e6), [.. Enumerable.Repeat(90.0, 10)]));
+        Assert.False(gate.IsFast(new(100, 20e6), new(100, 20e6), [.. Enumerable.Repeat(300.0, 10)]));
+        var runs = new RateRuns();
+        runs.Keep(5e6, fast, fast, inWindowSlow);
+        runs.Keep(15e6, fast, slowTrip, inWindowFast);
+        Assert.Equal(1, runs.FastRuns(bars));
+        Assert.Equal([80.0, 90.0], runs.InRunFastShares(bars).Select(x => Math.Round(x, 6)));
+        Assert.Equal([65.0, 65.0], runs.InRunMedians);
+    }
+
+    [Fact]
     public void The_cross_core_copy_probe_carries_frames_between_the_two_CPUs_and_reports_their_rate()
     {
         double rate = CrossCoreCopy.FramesPerSecond(0, Environment.ProcessorCount - 1);
