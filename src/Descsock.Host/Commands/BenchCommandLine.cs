@@ -38,8 +38,9 @@ internal sealed class BenchCommandLine
 
     private readonly Option<int> _retries = CliOptions.Integer("--retries",
         "Times a rate run is taken again, on a new connection, when the machine's probes read its slow state just " +
-        $"before or after it (a cross-core copy rate below {MachineStateGate.FastFraction * 100:0} % of the best seen, or a core-to-core round trip " +
-        $"over {MachineStateGate.CoreToCoreFactor:0}× the shortest seen); a run also waits up to " +
+        $"before or after it (a cross-core copy rate below {MachineStateGate.FastFraction * 100:0} % of the best seen) or during it (fewer than " +
+        $"{MachineBars.InRunFastShare * 100:0} % of the core-to-core round trips sampled every {InRunProbe.Period.TotalMilliseconds:0} ms within " +
+        $"{MachineStateGate.CoreToCoreFactor:0}× the shortest seen); a run also waits up to " +
         $"{MachineStateGate.LongestWait.TotalSeconds:0} s for the fast state to start. 0 keeps every run as it comes, without waiting.", 0, int.MaxValue);
 
     private readonly Option<double> _seconds = CliOptions.Seconds("--seconds", "Measured time of one run, in seconds (fractions allowed).");
