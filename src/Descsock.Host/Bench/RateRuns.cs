@@ -41,8 +41,9 @@ internal sealed class RateRuns
     public void Retake(double rate) => SlowStateRates.Add(rate);
 
     /// <summary>
-    /// Kept runs whose probes both met <paramref name="bars"/>: the benchmark's last, so that a run kept
-    /// while the bars were still lax (the machine slow from the start) is not counted as fast.
+    /// Kept runs that met <paramref name="bars"/> (<see cref="MachineBars.RunMeets"/>: the copy rate at
+    /// both ends, the round trip in the window): the benchmark's last, so that a run kept while the
+    /// bars were still lax (the machine slow from the start) is not counted as fast.
     /// </summary>
     public int FastRuns(MachineBars bars)
     {
