@@ -11,7 +11,7 @@ namespace Descsock.Host.Bench;
 /// CPU, wake at the same instant, pass one cache line back and forth <see cref="RoundTrips"/>
 /// times (some 5–20 µs) and sleep again: about 0.02 % of each CPU, taken from the pollers. They
 /// ask for SCHED_FIFO, so they preempt the pollers at once (root may; without it they still run,
-/// a little later, see <see cref="RealTime"/>). A sample whose partner did not answer within
+/// a little later). A sample whose partner did not answer within
 /// 2 ms is NaN. Thread-safety: <see cref="Start"/> and <see cref="Stop"/> from one thread.
 /// </summary>
 internal sealed unsafe class InRunProbe
@@ -31,7 +31,6 @@ internal sealed unsafe class InRunProbe
     private readonly Thread _ping, _pong;
     private volatile bool _stop;
     private int _count; // samples taken (the ping thread's)
-    private int _realTime; // threads that got SCHED_FIFO
     private IReadOnlyList<(long, double)>? _samples; // once stopped
 
     private InRunProbe(int cpuA, int cpuB)
@@ -43,9 +42,6 @@ internal sealed unsafe class InRunProbe
 
     /// <summary>Starts sampling between <paramref name="cpuA"/> and <paramref name="cpuB"/>.</summary>
     public static InRunProbe Start(int cpuA, int cpuB) => new(cpuA, cpuB);
-
-    /// <summary>Whether both threads run under SCHED_FIFO (read after <see cref="Stop"/>).</summary>
-    public bool RealTime => Volatile.Read(ref _realTime) == 2;
 
     /// <summary>
     /// Stops sampling (within one period) and returns the samples as (timestamp, round trip in ns,
@@ -124,7 +120,7 @@ internal sealed unsafe class InRunProbe
             {
                 CpuPinning.PinCurrentThread(cpu);
                 int priority = 1;
-                if (Libc.SchedSetScheduler(0, Libc.SchedFifo, &priority) == 0) Interlocked.Increment(ref _realTime);
+                Libc.SchedSetScheduler(0, Libc.SchedFifo, &priority); // refused without the privilege: the thread runs as before
                 body();
             }
             catch (DescsockException)

@@ -13,7 +13,9 @@ internal readonly record struct MachineBars(double CopyRate, double CoreToCoreNs
     public const double InRunFastShare = 0.9;
 
     /// <summary>Whether <paramref name="r"/> meets both bars (never for a reading with NaN in it).</summary>
-    public bool Meets(MachineReading r) => r.CopyFramesPerSecond >= CopyRate && r.CoreToCoreNs <= CoreToCoreNs;
+    public bool Meets(MachineReading r) => MeetsCopy(r) && r.CoreToCoreNs <= CoreToCoreNs;
+
+    private bool MeetsCopy(MachineReading r) => r.CopyFramesPerSecond >= CopyRate;
 
     /// <summary>The share of <paramref name="inRun"/> (round trips in ns) within the round-trip bar; NaN when there are none.</summary>
     public double InRunShare(IReadOnlyCollection<double> inRun)
@@ -30,8 +32,7 @@ internal readonly record struct MachineBars(double CopyRate, double CoreToCoreNs
     /// at its ends.
     /// </summary>
     public bool RunMeets(MachineReading before, MachineReading after, IReadOnlyCollection<double> inRun) =>
-        inRun.Count == 0 ? Meets(before) && Meets(after)
-        : before.CopyFramesPerSecond >= CopyRate && after.CopyFramesPerSecond >= CopyRate && InRunShare(inRun) >= InRunFastShare;
+        inRun.Count == 0 ? Meets(before) && Meets(after) : MeetsCopy(before) && MeetsCopy(after) && InRunShare(inRun) >= InRunFastShare;
 
     /// <summary>The bars as the progress lines show them.</summary>
     public override string ToString() => $"fast ≥ {CopyRate / 1e6:0.0} Mfps, ≤ {CoreToCoreNs:0} ns";
