@@ -14,6 +14,7 @@ public sealed class TenantEndpoint
     private readonly EndpointSignal _writable = new();
     private volatile TenantResources? _resources;
     private volatile EndpointState _state = EndpointState.Connecting;
+    private readonly object _ending = new(); // makes Detach, Suspend and MarkClosed each one step: the first reason and Closed stick
 
     /// <summary>Creates an endpoint that is not yet attached to rings.</summary>
     public TenantEndpoint(TenantLimits limits) => Limits = limits;
@@ -56,11 +57,14 @@ public sealed class TenantEndpoint
     /// <summary>Supervisor: the rings are going away for good. Retires them so no application thread touches the memory again.</summary>
     public void Detach(int errno, string reason)
     {
-        if (_state is EndpointState.Closed or EndpointState.Disconnected) return; // keep the first, real reason
-        DisconnectErrno = errno;
-        DisconnectReason = reason;
-        _state = EndpointState.Disconnected;
-        RetireResources();
+        lock (_ending)
+        {
+            if (_state is EndpointState.Closed or EndpointState.Disconnected) return; // keep the first, real reason
+            DisconnectErrno = errno;
+            DisconnectReason = reason;
+            RetireResources(); // first: whoever sees the new state (Poll's Err) finds the rings retired
+            _state = EndpointState.Disconnected;
+        }
         WakeWaiters();
     }
 
@@ -71,11 +75,14 @@ public sealed class TenantEndpoint
     /// </summary>
     public void Suspend(int errno, string reason)
     {
-        if (_state is EndpointState.Closed or EndpointState.Disconnected) return;
-        DisconnectErrno = errno;
-        DisconnectReason = reason;
-        _state = EndpointState.Reconnecting;
-        RetireResources();
+        lock (_ending)
+        {
+            if (_state is EndpointState.Closed or EndpointState.Disconnected) return;
+            DisconnectErrno = errno;
+            DisconnectReason = reason;
+            RetireResources();
+            _state = EndpointState.Reconnecting;
+        }
         WakeWaiters();
     }
 
@@ -135,8 +142,11 @@ public sealed class TenantEndpoint
     /// <summary>Application: closed; every later call fails with EBADF.</summary>
     public void MarkClosed()
     {
-        _state = EndpointState.Closed;
-        RetireResources();
+        lock (_ending)
+        {
+            RetireResources();
+            _state = EndpointState.Closed;
+        }
         WakeWaiters();
     }
 

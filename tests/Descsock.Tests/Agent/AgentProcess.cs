@@ -16,6 +16,7 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
     private readonly Process _process;
     private readonly ProcessOutput _output;
     private readonly string _config;
+    private IReadOnlyDictionary<string, string>? _environment;
     private bool _ownsDirectory = true; // false once a restarted agent has taken the directory over
 
     private AgentProcess(Process process, string directory, string config, string socket, string statsSocket)
@@ -54,12 +55,13 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
     /// Starts an agent on <c>DIR/agent.sock</c> with <paramref name="services"/>, its stats socket
     /// at <c>DIR/</c><paramref name="statsSocketName"/> if given (else the default beside the master
     /// socket); <paramref name="prepare"/> sees the stats socket path first; <paramref name="settings"/>
-    /// adds or overrides entries of the <c>Agent</c> section (for example <c>HandshakeTimeout</c>).
-    /// Returns once the stats socket answers (the last thing the agent sets up). Counters are
+    /// adds or overrides entries of the <c>Agent</c> section (for example <c>HandshakeTimeout</c>);
+    /// <paramref name="environment"/> adds variables to the agent process's environment (kept for
+    /// <see cref="RestartAsync"/>). Returns once the stats socket answers (the last thing the agent sets up). Counters are
     /// logged every second.
     /// </summary>
     public static async Task<AgentProcess> StartAsync(object[] services, string? statsSocketName = null, Action<string>? prepare = null,
-        IReadOnlyDictionary<string, object>? settings = null)
+        IReadOnlyDictionary<string, object>? settings = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         string dir = System.IO.Directory.CreateTempSubdirectory("dsp-").FullName;
         string socket = Path.Combine(dir, "agent.sock");
@@ -70,7 +72,7 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
         string config = Path.Combine(dir, "agent.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Agent = agent }));
         prepare?.Invoke(stats);
-        return await LaunchAsync(dir, config, socket, stats);
+        return await LaunchAsync(dir, config, socket, stats, environment);
     }
 
     /// <summary>
@@ -82,14 +84,16 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
     {
         Assert.True(_process.HasExited, "restart an agent only after it has exited");
         _ownsDirectory = false;
-        return await LaunchAsync(Directory, _config, SocketPath, StatsSocketPath);
+        return await LaunchAsync(Directory, _config, SocketPath, StatsSocketPath, _environment);
     }
 
-    private static async Task<AgentProcess> LaunchAsync(string dir, string config, string socket, string stats)
+    private static async Task<AgentProcess> LaunchAsync(string dir, string config, string socket, string stats,
+        IReadOnlyDictionary<string, string>? environment)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { DescsockDll, "agent", "--config", config, "--socket", socket }) psi.ArgumentList.Add(a);
-        var p = new AgentProcess(Process.Start(psi)!, dir, config, socket, stats);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
+        var p = new AgentProcess(Process.Start(psi)!, dir, config, socket, stats) { _environment = environment };
         for (var clock = Stopwatch.StartNew(); !p._process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(50))
             if (await Answers(stats)) return p;
         await p.DisposeAsync();
