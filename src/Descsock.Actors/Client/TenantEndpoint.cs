@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Descsock.Interop;
 using Descsock.Rings;
 namespace Descsock.Client;
@@ -229,26 +230,45 @@ public sealed class TenantEndpoint
     /// <summary>
     /// Blocks until one of <paramref name="mask"/>'s conditions holds or an error, for at most
     /// <paramref name="timeout"/> (infinite: <see cref="Timeout.InfiniteTimeSpan"/>). Returns the
-    /// events, 0 on timeout. Spins briefly first: back-pressure usually clears in microseconds.
+    /// events, 0 on timeout. Spins first, polling the ring itself, for up to <see cref="Spin"/>'s
+    /// budget: a reply or freed room usually comes within the time a sleeping thread needs to wake.
     /// </summary>
     public int Wait(int mask, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         long deadline = Deadline(timeout);
-        var spin = new SpinWait();
-        while (true)
+        long start = Stopwatch.GetTimestamp(), spinUntil = start + Spin.Ticks;
+        bool slept = false;
+        for (int polls = 0; ; polls++)
         {
             int events = Poll(mask);
-            if (events != 0) return events;
+            if (events != 0)
+            {
+                if (slept) Spin.Slept(Stopwatch.GetTimestamp() - start);
+                return events;
+            }
             cancellationToken.ThrowIfCancellationRequested();
-            if (spin.Count < 40) { spin.SpinOnce(sleep1Threshold: -1); continue; }
+            if (!slept && Stopwatch.GetTimestamp() < spinUntil && Remaining(deadline) > 0)
+            {
+                // Let a thread of ours that shares this CPU (the SEP worker, often) have it now and then.
+                if ((polls & 63) == 63) Thread.Yield();
+                else Thread.SpinWait(10);
+                continue;
+            }
             Task wake = Prepare(mask);
             if ((events = Poll(mask)) != 0) return events;
             int remaining = Remaining(deadline);
-            if (remaining == 0) return 0;
-            try { wake.Wait(Math.Min(remaining, 50), cancellationToken); }
-            catch (OperationCanceledException) { throw; }
+            if (remaining == 0)
+            {
+                if (slept) Spin.Slept(Stopwatch.GetTimestamp() - start); // timed out after sleeping: nothing to catch by spinning
+                return 0;
+            }
+            slept = true;
+            wake.Wait(Math.Min(remaining, 50), cancellationToken);
         }
     }
+
+    /// <summary>How long <see cref="Wait"/> spins before it sleeps; adapted to this endpoint's waits.</summary>
+    public SpinBudget Spin { get; } = new();
 
     /// <summary>Asynchronous <see cref="Wait"/>: completes with the events, 0 on timeout.</summary>
     public async ValueTask<int> WaitAsync(int mask, TimeSpan timeout, CancellationToken cancellationToken = default)
