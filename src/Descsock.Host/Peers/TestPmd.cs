@@ -170,17 +170,18 @@ public sealed partial class TestPmd : IAsyncDisposable
     /// <summary>Sends SIGINT (interactive mode: "quit") and waits for exit; returns the exit code.</summary>
     public async Task<int> StopAsync()
     {
-        if (!_process.HasExited && _options.Interactive)
-        {
-            await _process.StandardInput.WriteLineAsync("quit"); // it exits 0 once its ports are closed
-            await _process.StandardInput.FlushAsync();
-        }
-        if (!_process.HasExited && !_options.Interactive)
-        {
-            using (var kill = Process.Start("kill", $"-INT {_process.Id}")) await kill!.WaitForExitAsync();
-        }
         if (!_process.HasExited)
         {
+            if (_options.Interactive)
+            {
+                await _process.StandardInput.WriteLineAsync("quit"); // it exits 0 once its ports are closed
+                await _process.StandardInput.FlushAsync();
+            }
+            else
+            {
+                using var kill = Process.Start("kill", $"-INT {_process.Id}");
+                await kill!.WaitForExitAsync();
+            }
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try { await _process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }

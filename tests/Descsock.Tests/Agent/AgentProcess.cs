@@ -16,11 +16,13 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
     private readonly Process _process;
     private readonly ProcessOutput _output;
     private readonly string _config;
-    private IReadOnlyDictionary<string, string>? _environment;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
     private bool _ownsDirectory = true; // false once a restarted agent has taken the directory over
 
-    private AgentProcess(Process process, string directory, string config, string socket, string statsSocket)
+    private AgentProcess(Process process, string directory, string config, string socket, string statsSocket,
+        IReadOnlyDictionary<string, string>? environment)
     {
+        _environment = environment;
         _process = process;
         _config = config;
         Directory = directory;
@@ -93,7 +95,7 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { DescsockDll, "agent", "--config", config, "--socket", socket }) psi.ArgumentList.Add(a);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
-        var p = new AgentProcess(Process.Start(psi)!, dir, config, socket, stats) { _environment = environment };
+        var p = new AgentProcess(Process.Start(psi)!, dir, config, socket, stats, environment);
         for (var clock = Stopwatch.StartNew(); !p._process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(50))
             if (await Answers(stats)) return p;
         await p.DisposeAsync();

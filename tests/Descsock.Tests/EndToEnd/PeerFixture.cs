@@ -17,9 +17,13 @@ public static class PeerFixture
     };
 
     /// <summary>Starts testpmd as the agent; fails the test (never skips) when DPDK is missing.</summary>
-    public static Task<TestPmd> StartServerAsync(string socket, string mode, int id = 0, string? secret = null, string? txpkts = null)
+    public static Task<TestPmd> StartServerAsync(string socket, string mode, int id = 0, string? secret = null, string? txpkts = null,
+        bool interactive = false)
     {
         Assert.True(TestPmd.IsAvailable(out string reason), reason);
-        return TestPmd.StartAsync(new TestPmdOptions { SocketPath = socket, ForwardMode = mode, Id = id, Secret = secret, TxPackets = txpkts });
+        return TestPmd.StartAsync(new TestPmdOptions
+        {
+            SocketPath = socket, ForwardMode = mode, Id = id, Secret = secret, TxPackets = txpkts, Interactive = interactive,
+        });
     }
 }
