@@ -54,4 +54,20 @@ public sealed record AgentSettings
 
     /// <summary>How long a switch remembers where a MAC address was seen.</summary>
     public TimeSpan MacAgeing { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long the forwarding plane polls after its last frame before it sleeps on the doorbells,
+    /// at least. The poll window adapts between this and <see cref="IdleSpinMax"/>, as cpuidle's
+    /// haltpoll governor does: traffic that wakes the plane within <see cref="IdleSpinMax"/> of its
+    /// last frame doubles the window, longer silences halve it (see <see cref="Engine.SpinBudget"/>).
+    /// </summary>
+    public TimeSpan IdleSpinMin { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// The longest the forwarding plane polls before it sleeps (equal to <see cref="IdleSpinMin"/>:
+    /// a fixed window). While frames keep coming at least this often, the plane never sleeps and a
+    /// frame never waits for a sleeping CPU to wake (64 µs at p50 on this project's VM); each such
+    /// spell costs up to this much CPU once the traffic stops.
+    /// </summary>
+    public TimeSpan IdleSpinMax { get; init; } = TimeSpan.FromMilliseconds(10);
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using Descsock.Engine;
 using Descsock.Native;
 namespace Descsock.Agent;
 
@@ -18,7 +20,6 @@ public sealed class ForwardingPlane : IDisposable
 {
     /// <summary>Frames taken from one port per round, so one busy tenant cannot starve the rest.</summary>
     public const int Burst = 64;
-    private const int SpinRounds = 2000;
     private readonly ConcurrentQueue<(AgentPort Port, bool Attach, Action? Detached)> _commands = new();
     private readonly List<AgentPort> _ports = new();
     private readonly Dictionary<string, (List<AgentPort> Members, MacTable Table)> _groups = new();
@@ -28,7 +29,8 @@ public sealed class ForwardingPlane : IDisposable
     private readonly Dictionary<uint, TapBridge> _tapOf = new();
     private readonly List<(AgentPort Port, SourceFrame Frame)> _sources = new();
     private Epoll? _epoll;
-    private int _idleRounds;
+    private readonly SpinBudget _spin;
+    private long _idleSince; // Stopwatch timestamp of the first empty round since the last useful one; 0 while working
     private bool _drowsy; // slept since the last useful round: sleep again at once instead of spinning
     private volatile bool _stopping;
     private readonly object _wakeGate = new();
@@ -45,6 +47,8 @@ public sealed class ForwardingPlane : IDisposable
     public ForwardingPlane(AgentSettings settings, IReadOnlyList<TapBridge>? taps = null)
     {
         _settings = settings;
+        long minNs = settings.IdleSpinMin.Ticks * 100, maxNs = settings.IdleSpinMax.Ticks * 100;
+        _spin = new SpinBudget(minNs, maxNs, minNs);
         _taps = taps?.ToArray() ?? [];
         foreach (var t in _taps) _tapOf.Add(t.Service.SvcId, t);
     }
@@ -101,16 +105,29 @@ public sealed class ForwardingPlane : IDisposable
         return work;
     }
 
-    /// <summary>After an empty round: spin briefly, then ask tenants for doorbells and sleep on them. True when it slept.</summary>
+    /// <summary>The current poll window before an idle plane sleeps, in nanoseconds (adapts between the settings' bounds).</summary>
+    public long IdleSpinNs => _spin.Nanoseconds;
+
+    /// <summary>
+    /// After an empty round: poll on for the adaptive window (<see cref="AgentSettings.IdleSpinMin"/>
+    /// to <see cref="AgentSettings.IdleSpinMax"/>), then ask tenants for doorbells and sleep on them.
+    /// True when it slept.
+    /// </summary>
     public bool Idle(int maxSleepMs)
     {
-        if (!_drowsy && ++_idleRounds < SpinRounds) { Thread.SpinWait(20); return false; }
-        _idleRounds = 0;
+        if (!_drowsy)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (_idleSince == 0) _idleSince = now;
+            if (now - _idleSince < _spin.Ticks) { Thread.SpinWait(20); return false; }
+        }
         foreach (var p in _ports) p.WantInterrupts(true);
         Interlocked.MemoryBarrier(); // flags visible before we look at the rings again
         // Not when that last look expelled a port: its session must hear of it now, not after the
         // sleep (up to the safety net's 2 s when no doorbell is due), and only the caller tells it.
-        if (DoWork() == 0 && _commands.IsEmpty && Offenders.IsEmpty)
+        int work = DoWork();
+        if (work > 0) Worked(); // the last look found frames: a new poll window, no sleep
+        else if (_commands.IsEmpty && Offenders.IsEmpty)
         {
             _epoll ??= BuildEpoll();
             Span<ulong> ready = stackalloc ulong[64];
@@ -141,10 +158,15 @@ public sealed class ForwardingPlane : IDisposable
         return _stopping ? Math.Min(ms, StoppingSleepMs) : ms;
     }
 
-    /// <summary>Resets the idle spin after useful work.</summary>
+    /// <summary>
+    /// After useful work: the next empty round starts a new poll window. Work that ended a sleep
+    /// adapts the window by how long the plane had been idle (a wake-up or timeout that brought no
+    /// frame does not end the idle spell: the silence goes on).
+    /// </summary>
     public void Worked()
     {
-        _idleRounds = 0;
+        if (_drowsy) _spin.Slept(Stopwatch.GetTimestamp() - _idleSince);
+        _idleSince = 0;
         _drowsy = false;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Descsock.Interop;
 using Descsock.Rings;
+using Descsock.Engine;
 namespace Descsock.Client;
 
 /// <summary>
@@ -268,7 +269,7 @@ public sealed class TenantEndpoint
     }
 
     /// <summary>How long <see cref="Wait"/> spins before it sleeps; adapted to this endpoint's waits.</summary>
-    public SpinBudget Spin { get; } = new();
+    public SpinBudget Spin { get; } = SpinBudget.ForTenantWait();
 
     /// <summary>Asynchronous <see cref="Wait"/>: completes with the events, 0 on timeout.</summary>
     public async ValueTask<int> WaitAsync(int mask, TimeSpan timeout, CancellationToken cancellationToken = default)

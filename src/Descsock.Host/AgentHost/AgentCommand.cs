@@ -51,6 +51,8 @@ public static class AgentCommand
         foreach (var s in settings.Services.Where(s => s.Mode == ServiceMode.Source))
             if (s.FrameSize < SourceFrame.MinSize || s.FrameSize > settings.MaxFrame)
                 throw new ArgumentException($"{config}: service {s.SvcId}: FrameSize {s.FrameSize} is outside {SourceFrame.MinSize}..{settings.MaxFrame} (MaxFrame)");
+        if (settings.IdleSpinMin < TimeSpan.Zero || settings.IdleSpinMax < settings.IdleSpinMin)
+            throw new ArgumentException($"{config}: IdleSpinMin {settings.IdleSpinMin} and IdleSpinMax {settings.IdleSpinMax}: need 0 <= IdleSpinMin <= IdleSpinMax");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.SocketPath))!);
         builder.Services.AddSingleton(settings);
         // Akka's own log events (session refusals, expulsions, supervision) go through the host's

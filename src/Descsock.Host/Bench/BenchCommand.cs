@@ -151,7 +151,7 @@ public static class BenchCommand
                         foreach (var p in pairs) yield return new(w, p, size, null);
                     break;
                 case BenchWorkload.Latency:
-                    foreach (var mode in new[] { LatencyBench.BusyPoll, LatencyBench.Idle })
+                    foreach (var mode in LatencyBench.Modes)
                         foreach (var p in pairs) yield return new(w, p, LatencyBench.Size, mode);
                     break;
                 case BenchWorkload.Allocation:

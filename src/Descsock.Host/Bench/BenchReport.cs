@@ -57,7 +57,7 @@ internal sealed class BenchReport(BenchSettings settings, BenchMachine machine, 
         BenchWorkload.TenantToAgent => $"tenant → agent, one-way (frames counted where they arrive{ProbesNote})",
         BenchWorkload.AgentToTenant => $"agent → tenant, one-way (frames counted where they arrive{ProbesNote})",
         BenchWorkload.Echo => $"echo: frames returned per second, {TenantLoop.EchoWindow} in flight{ProbesNote}",
-        BenchWorkload.Latency => $"round trip, one {LatencyBench.Size}-byte frame in flight, µs (idle: a frame every {LatencyBench.IdleGap.TotalMilliseconds} ms, blocking calls)",
+        BenchWorkload.Latency => $"round trip, one {LatencyBench.Size}-byte frame in flight, µs (idle: a frame every {LatencyBench.IdleGap.TotalMilliseconds} ms, asleep: every {LatencyBench.AsleepGap.TotalMilliseconds} ms, blocking calls)",
         BenchWorkload.Allocation => "bytes allocated per frame by the tenant process, steady state",
         _ => "CPU of connected idle tenants, % of one core",
     };

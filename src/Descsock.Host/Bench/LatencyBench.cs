@@ -5,19 +5,27 @@ namespace Descsock.Host.Bench;
 /// Round trip with one frame in flight, through an echoing agent (our echo service or testpmd
 /// server <c>io</c>). The C# tenant times each frame: in <see cref="BusyPoll"/> mode it sends the
 /// next frame as soon as the last returned and spins on <c>TryRecv</c>; in <see cref="Idle"/> mode it
-/// waits <see cref="IdleGap"/> between frames, long enough for the agent's poller to have gone to
-/// sleep on its doorbell, and uses the blocking <c>Send</c>/<c>Recv</c> — the adaptive path of both
-/// sides. A testpmd tenant cannot time single frames: it plays ping-pong (<c>io --tx-first
+/// waits <see cref="IdleGap"/> between frames, longer than our agent's shortest poll window, and
+/// uses the blocking <c>Send</c>/<c>Recv</c> — the adaptive path of both sides (our agent's window
+/// widens to cover such gaps, see <c>AgentSettings.IdleSpinMax</c>); in <see cref="Asleep"/> mode the
+/// gap is <see cref="AsleepGap"/>, past the widest window, so our agent has gone to sleep on its
+/// doorbell and every frame waits for its CPU to wake. A testpmd tenant cannot time single frames: it plays ping-pong (<c>io --tx-first
 /// --burst=1</c>) and the row gives the mean round trip, 1 / frames per second.
 /// </summary>
 internal sealed class LatencyBench(BenchPeers peers)
 {
     /// <summary>Mode name: back-to-back frames, both sides polling.</summary>
     public const string BusyPoll = "busy-poll";
-    /// <summary>Mode name: frames spaced so the agent side sleeps between them.</summary>
+    /// <summary>Mode name: frames spaced past the agent side's shortest poll window (blocking calls).</summary>
     public const string Idle = "idle";
-    /// <summary>The gap between frames in idle mode; our agent's poller sleeps after about 2 ms without work.</summary>
+    /// <summary>The gap between frames in idle mode; our agent's poller sleeps after 1 ms without work at first.</summary>
     public static readonly TimeSpan IdleGap = TimeSpan.FromMilliseconds(5);
+    /// <summary>Mode name: frames spaced past the agent side's widest poll window, so it sleeps between them.</summary>
+    public const string Asleep = "asleep";
+    /// <summary>The gap between frames in asleep mode: 5× the agent's widest poll window by default (10 ms).</summary>
+    public static readonly TimeSpan AsleepGap = TimeSpan.FromMilliseconds(50);
+    /// <summary>The modes in table order.</summary>
+    public static readonly string[] Modes = [BusyPoll, Idle, Asleep];
     /// <summary>Frame size of the latency workload (the Ethernet minimum the benchmark uses).</summary>
     public const int Size = 64;
 
@@ -45,7 +53,7 @@ internal sealed class LatencyBench(BenchPeers peers)
             }
             if (pair is BenchPair.Reference or BenchPair.DpdkVsOurs)
             {
-                if (mode == Idle) return BenchFigure.Inapplicable(BenchWorkload.Latency, pair, Size, mode, "testpmd cannot pace frames or time them one by one");
+                if (mode != BusyPoll) return BenchFigure.Inapplicable(BenchWorkload.Latency, pair, Size, mode, "testpmd cannot pace frames or time them one by one");
                 var client = await peers.DpdkClientAsync(socket, id, "io", Size, "--tx-first --burst=1");
                 resources.Push(client.DisposeAsync);
                 var rates = await ThroughputBench.RatesAsync(ThroughputBench.DpdkSampler(client, rx: true), ThroughputBench.Warmup(pair), peers.Settings.Runs,
@@ -99,10 +107,11 @@ internal sealed class LatencyBench(BenchPeers peers)
         var buffer = new byte[socket.MaxFrameLength];
         var rtts = new List<double>(1 << 20);
         long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        bool idle = mode == Idle;
+        bool idle = mode != BusyPoll;
+        var gap = mode == Asleep ? AsleepGap : IdleGap;
         while (Stopwatch.GetTimestamp() < end && !cancel.IsCancellationRequested)
         {
-            if (idle) Thread.Sleep(IdleGap);
+            if (idle) Thread.Sleep(gap);
             long t0 = Stopwatch.GetTimestamp();
             if (idle)
             {

@@ -42,6 +42,44 @@ public class AgentIdleTests(ITestOutputHelper output)
         Assert.Equal(0, ProcFs.InotifyWatches(agent.Pid));
     }
 
+    /// <summary>
+    /// The plane's adaptive poll window (<see cref="AgentSettings.IdleSpinMax"/>): frames that keep
+    /// coming every few ms, each soon after the plane slept, widen the window until the plane stops
+    /// sleeping between them; with a fixed 1 ms window every such frame wakes it from its sleep.
+    /// Counted as the agent's voluntary context switches (a spinning thread gives up its CPU only
+    /// when preempted, which is involuntary), not timed.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Frames_a_few_ms_apart_keep_the_adaptive_plane_awake_and_wake_a_fixed_window_each_time(bool adaptive)
+    {
+        var settings = new Dictionary<string, object> { ["StatsInterval"] = "00:00:00" };
+        if (!adaptive) settings["IdleSpinMax"] = settings["IdleSpinMin"] = "00:00:00.001";
+        await using var agent = await AgentProcess.StartAsync([new ServiceSettings { SvcId = 1, Mode = ServiceMode.Echo }], settings: settings);
+        using var tenant = DescsockSocket.Open(agent.Spec(1));
+        var frame = new byte[64];
+        var buffer = new byte[tenant.MaxFrameLength];
+        void Paced(int frames)
+        {
+            for (int i = 0; i < frames; i++)
+            {
+                Thread.Sleep(3); // longer than the 1 ms floor of the window, shorter than its 10 ms ceiling
+                tenant.Send(frame);
+                Assert.True(tenant.Recv(buffer) >= frame.Length);
+            }
+        }
+        Paced(50); // the window doubles once per frame that found the plane asleep
+
+        const int frames = 300;
+        var before = ProcFs.ContextSwitches(agent.Pid, voluntaryOnly: true);
+        Paced(frames);
+        long sleeps = ProcFs.SwitchesBetween(before, ProcFs.ContextSwitches(agent.Pid, voluntaryOnly: true));
+        output.WriteLine($"{(adaptive ? "adaptive" : "fixed 1 ms")} window: {sleeps} voluntary switches over {frames} frames 3 ms apart");
+        if (adaptive) Assert.True(sleeps < frames / 4, $"the plane slept {sleeps} times over {frames} frames 3 ms apart: its window did not widen");
+        else Assert.True(sleeps >= frames / 2, $"a fixed 1 ms window should sleep between frames 3 ms apart: {sleeps} switches over {frames}");
+    }
+
     private static string ThreadName(int pid, int tid)
     {
         try { return File.ReadAllText($"/proc/{pid}/task/{tid}/comm").Trim(); }

@@ -95,10 +95,11 @@ public static class ProcFs
 
     /// <summary>
     /// How many times the threads of <paramref name="pid"/> have gone off a CPU so far (voluntary
-    /// and involuntary context switches), by thread id: a thread that sleeps until woken adds one
-    /// per wake-up.
+    /// and involuntary context switches, or with <paramref name="voluntaryOnly"/> only the times a
+    /// thread gave its CPU up itself), by thread id: a thread that sleeps until woken adds one per
+    /// wake-up; one preempted while it spins adds only involuntary ones.
     /// </summary>
-    public static Dictionary<int, long> ContextSwitches(int pid)
+    public static Dictionary<int, long> ContextSwitches(int pid, bool voluntaryOnly = false)
     {
         var result = new Dictionary<int, long>();
         foreach (var task in Directory.EnumerateDirectories($"{Dir(pid)}/task"))
@@ -108,7 +109,7 @@ public static class ProcFs
             {
                 foreach (var line in File.ReadLines($"{task}/status"))
                     if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) ||
-                        line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        (!voluntaryOnly && line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal)))
                         switches += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
             }
             catch (IOException) { continue; } // the thread ended between the listing and the read

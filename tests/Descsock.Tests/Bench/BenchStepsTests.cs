@@ -25,6 +25,7 @@ public class BenchStepsTests
             "echo 512 B reference #1", "echo 512 B ours #1", "echo 512 B reference #2", "echo 512 B ours #2",
             "latency 64 B busy-poll reference #1", "latency 64 B busy-poll ours #1",
             "latency 64 B idle reference #1", "latency 64 B idle ours #1",
+            "latency 64 B asleep reference #1", "latency 64 B asleep ours #1",
         ], steps);
     }
 
