@@ -105,9 +105,6 @@ public sealed class ForwardingPlane : IDisposable
         return work;
     }
 
-    /// <summary>The current poll window before an idle plane sleeps, in nanoseconds (adapts between the settings' bounds).</summary>
-    public long IdleSpinNs => _spin.Nanoseconds;
-
     /// <summary>
     /// After an empty round: poll on for the adaptive window (<see cref="AgentSettings.IdleSpinMin"/>
     /// to <see cref="AgentSettings.IdleSpinMax"/>), then ask tenants for doorbells and sleep on them.
