@@ -288,6 +288,27 @@ public class CliTests
         }
     }
 
+    [Fact]
+    public void An_idle_poll_window_with_its_bounds_out_of_order_is_refused_by_name()
+    {
+        string dir = Directory.CreateTempSubdirectory("dscli-").FullName;
+        try
+        {
+            string config = Path.Combine(dir, "agent.json");
+            File.WriteAllText(config, """{ "Agent": { "Services": [ { "SvcId": 0, "Mode": "Echo" } ] } }""");
+            string socket = Path.Combine(dir, "a.sock");
+            var e = Assert.Throws<ArgumentException>(() => AgentCommand.Build(config, socket, ["--Agent:IdleSpinMax=00:00:00.0005"]));
+            Assert.Contains("IdleSpinMin 00:00:00.0010000 and IdleSpinMax 00:00:00.0005000", e.Message);
+            using var host = AgentCommand.Build(config, socket, ["--Agent:IdleSpinMin=00:00:00.002", "--Agent:IdleSpinMax=00:00:00.002"]);
+            var settings = host.Services.GetRequiredService<AgentSettings>();
+            Assert.Equal((TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(2)), (settings.IdleSpinMin, settings.IdleSpinMax)); // a fixed window is fine
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static BenchSettings ParseBench(params string[] args)
     {
         var bench = new BenchCommandLine();
