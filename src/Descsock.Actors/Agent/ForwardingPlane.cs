@@ -47,7 +47,7 @@ public sealed class ForwardingPlane : IDisposable
     public ForwardingPlane(AgentSettings settings, IReadOnlyList<TapBridge>? taps = null)
     {
         _settings = settings;
-        long minNs = settings.IdleSpinMin.Ticks * 100, maxNs = settings.IdleSpinMax.Ticks * 100;
+        long minNs = (long)settings.IdleSpinMin.TotalNanoseconds, maxNs = (long)settings.IdleSpinMax.TotalNanoseconds;
         _spin = new SpinBudget(minNs, maxNs, minNs);
         _taps = taps?.ToArray() ?? [];
         foreach (var t in _taps) _tapOf.Add(t.Service.SvcId, t);

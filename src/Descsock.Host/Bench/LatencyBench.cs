@@ -9,8 +9,9 @@ namespace Descsock.Host.Bench;
 /// uses the blocking <c>Send</c>/<c>Recv</c> — the adaptive path of both sides (our agent's window
 /// widens to cover such gaps, see <c>AgentSettings.IdleSpinMax</c>); in <see cref="Asleep"/> mode the
 /// gap is <see cref="AsleepGap"/>, past the widest window, so our agent has gone to sleep on its
-/// doorbell and every frame waits for its CPU to wake. A testpmd tenant cannot time single frames: it plays ping-pong (<c>io --tx-first
-/// --burst=1</c>) and the row gives the mean round trip, 1 / frames per second.
+/// doorbell and every frame waits for its CPU to wake. A testpmd tenant cannot time single
+/// frames: it plays ping-pong (<c>io --tx-first --burst=1</c>) and the row gives the mean round
+/// trip, 1 / frames per second.
 /// </summary>
 internal sealed class LatencyBench(BenchPeers peers)
 {
