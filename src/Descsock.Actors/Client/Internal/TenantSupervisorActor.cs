@@ -210,8 +210,11 @@ internal sealed class TenantSupervisorActor : ReceiveActor
             return;
         }
         var delay = policy.Delay(_attempt, Random.Shared.NextDouble());
-        Context.System.EventStream.Publish(new TenantSupervisor.ReconnectScheduled(_settings.SvcId, _attempt, delay, errno, reason));
+        // The timer first, then the news: whoever acts on the event (a test advancing a virtual
+        // clock) finds the attempt already scheduled. Published first, a clock advanced at once
+        // could pass before the timer existed, and the attempt came a whole delay late.
         _retryTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, TenantSupervisor.Retry.Instance, Self);
+        Context.System.EventStream.Publish(new TenantSupervisor.ReconnectScheduled(_settings.SvcId, _attempt, delay, errno, reason));
         Become(BackingOff);
     }
 
