@@ -16,7 +16,8 @@ namespace Descsock.Rings;
 /// them at a time; the other simply skips its turn;</item>
 /// <item>the reader half (<see cref="TryRecv"/>, any application thread) copies the next whole
 /// frame out of the shared buffers into the caller's buffer (the one copy) and returns the
-/// buffers to the free list.</item>
+/// buffers to the free list. A burst reader that finds the queue empty takes frames straight
+/// off the ring instead, holding both halves' guards (<see cref="TryRecvBurst"/>).</item>
 /// </list>
 /// What the agent wrote is untrusted: the buffer of a slot is the one we posted (kept privately),
 /// never the offset the agent left in shared memory; lengths are checked against what we posted.
@@ -188,6 +189,54 @@ public sealed unsafe class TenantReceiver
         return ready;
     }
 
+    /// <summary>
+    /// Under both guards, with the received queue empty: copies frames straight from the buffers
+    /// the agent filled into <paramref name="destinations"/>, as DPDK's rx_burst does, without
+    /// passing their descriptors through the queue first (an enqueue and three peeks a frame, a
+    /// quarter of the reader's time in a profile of the 64-byte echo). Stops at a chained frame or
+    /// one that does not fit: those, and frames beyond <paramref name="count"/>, are harvested
+    /// into the queue for <see cref="NextFrame"/>, which handles every case. Reposts buffers as
+    /// <see cref="Work"/> does. Returns the frames received, or -1 when the agent's tail is impossible.
+    /// </summary>
+    private int ReceiveOffRing(ReadOnlySpan<Memory<byte>> destinations, Span<int> lengths, int count)
+    {
+        ushort tail = Volatile.Read(ref _ring.Tail); // acquire: the agent's descriptor and buffer writes are visible
+        int ready = (ushort)(tail - _lastTail);
+        if (ready == 0) return 0;
+        if (ready > Outstanding) { TailViolations++; return -1; }
+        // Start every frame's first line on its way from the agent's cache before the first copy
+        // waits for one (our own buffer addresses, never what the agent wrote).
+        if (Sse.IsSupported)
+            for (int i = 0, n = Math.Min(ready, count); i < n; i++)
+                Sse.Prefetch0(_regionBase + _layout.ReceiveBufferOffset(_postedBuffer[(_lastTail + i) & _ring.Mask]));
+        uint capacity = (uint)_layout.BufferSize;
+        int received = 0;
+        while (received < count && _lastTail != tail)
+        {
+            RingDescriptor d = _ring.Descriptor(_lastTail); // one copy of the shared descriptor, then only the copy
+            if ((d.Flags & DescriptorLayout.FlagNext) != 0) break; // a chain: the queue's path
+            int buffer = _postedBuffer[_lastTail & _ring.Mask];
+            bool bad = d.Length == 0 || d.Length > capacity;
+            int wireLength = (int)d.Length;
+            var destination = destinations[received].Span;
+            if (!bad && destination.Length < wireLength + Crc.Length) break; // EMSGSIZE, from the queue's path
+            _lastTail++;
+            if (bad) DroppedInvalid++;
+            else
+            {
+                new ReadOnlySpan<byte>(_regionBase + _layout.ReceiveBufferOffset(buffer), wireLength).CopyTo(destination);
+                destination.Slice(wireLength, Crc.Length).Clear();
+                lengths[received++] = wireLength + Crc.Length;
+                Frames++;
+                Bytes += wireLength;
+            }
+            _free.TryEnqueue((ulong)buffer); // cannot fail: sized for the whole pool
+        }
+        Harvest(); // what is left, for the queue's path (the tail was checked above)
+        if (_ring.Size - Outstanding >= _refillThreshold) Refill();
+        return received;
+    }
+
     /// <summary>Under the worker guard: posts free buffers into every empty M2S slot. Returns how many.</summary>
     private int Refill()
     {
@@ -243,7 +292,8 @@ public sealed unsafe class TenantReceiver
     /// <summary>
     /// Reader: copies frames, as <see cref="TryRecv"/> does, into <paramref name="destinations"/> in
     /// order, their lengths into <paramref name="lengths"/>, until the queue is empty or one does not
-    /// fit: one guard and one look at the ring for the whole burst (DPDK's rx_burst). Returns how many
+    /// fit: one guard and one look at the ring for the whole burst (DPDK's rx_burst). When nothing is
+    /// queued and the worker is not at the ring, the frames come straight off it (<see cref="ReceiveOffRing"/>). Returns how many
     /// were received, at most the shorter span's length; <paramref name="status"/> is 0 when all were,
     /// else why the next one was not (EWOULDBLOCK: none queued; EMSGSIZE: it stays queued and its
     /// length entry says how much room it needs; ENOTCONN: retired).
@@ -257,6 +307,14 @@ public sealed unsafe class TenantReceiver
         {
             if (_retired) { status = Errno.ENOTCONN; return 0; }
             bool assisted = false;
+            if (_received.Count == 0 && _workerGuard.TryEnter())
+            {
+                try { received = ReceiveOffRing(destinations, lengths, count); }
+                finally { _workerGuard.Exit(); }
+                if (received < 0) { status = Errno.EWOULDBLOCK; return 0; } // an impossible tail: the worker reports it
+                assisted = true; // the tail was looked at: once per call
+                if (received > 0) { _takenSinceWork = 0; Volatile.Write(ref _assists, _assists + 1); }
+            }
             for (; received < count; received++)
             {
                 status = NextFrame(destinations[received].Span, ref assisted, out lengths[received]);

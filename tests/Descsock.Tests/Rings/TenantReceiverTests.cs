@@ -162,6 +162,72 @@ public class TenantReceiverTests
         Assert.Equal(Interop.Errno.EWOULDBLOCK, status);
     }
 
+    [Fact]
+    public unsafe void A_burst_receive_takes_frames_straight_off_the_ring_and_gives_their_buffers_back()
+    {
+        var layout = new TenantRegionLayout(7, 2048, 256); // 128-slot ring: refills of 32
+        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        var rx = resources.Receiver;
+        Assert.Equal(128, rx.Work(out _));
+        byte* region = resources.Mapping.Base;
+        var buffers = Enumerable.Range(0, 32).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
+        var lengths = new int[32];
+        ushort agentTail = 0;
+        for (int round = 0; round < 8; round++) // 8 × 32 frames through a 128-slot ring: only if the buffers go back
+        {
+            for (int i = 0; i < 32; i++, agentTail++)
+            {
+                ref RingDescriptor d = ref rx.Ring.Descriptor(agentTail);
+                new Span<byte>(region + d.Offset, 70).Fill((byte)(round * 32 + i));
+                d.Length = 70;
+                d.Flags = 0;
+            }
+            Volatile.Write(ref rx.Ring.Tail, agentTail);
+            Assert.Equal(32, rx.TryRecvBurst(buffers, lengths, out int status));
+            Assert.Equal(0, status);
+            Assert.Equal(0, rx.Queued); // nothing is left queued
+            for (int i = 0; i < 32; i++)
+            {
+                Assert.Equal(74, lengths[i]);
+                Assert.Equal((byte)(round * 32 + i), buffers[i].Span[69]);
+                Assert.Equal(0, buffers[i].Span[70]);
+            }
+            Assert.Equal(128, (ushort)(Volatile.Read(ref rx.Ring.Head) - agentTail)); // all 32 reposted
+        }
+        Assert.Equal(256, rx.Frames);
+    }
+
+    [Fact]
+    public unsafe void A_burst_receive_off_the_ring_leaves_a_frame_too_large_for_its_buffer_and_delivers_a_chain_whole()
+    {
+        using var resources = PostedReceiver();
+        var rx = resources.Receiver;
+        byte* region = resources.Mapping.Base;
+        // Slots: 0, 1 single frames of 100 bytes; 2–3 one frame chained over two buffers (2048 + 500); 4 a 1000-byte frame.
+        uint[] sizes = [100, 100, 2048, 500, 1000];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            ref RingDescriptor d = ref rx.Ring.Descriptor(i);
+            new Span<byte>(region + d.Offset, (int)sizes[i]).Fill((byte)(i + 1));
+            d.Length = sizes[i];
+            d.Flags = i == 2 ? DescriptorLayout.FlagNext : (ushort)0;
+        }
+        Volatile.Write(ref rx.Ring.Tail, (ushort)sizes.Length);
+        Memory<byte>[] buffers = [new byte[200], new byte[200], new byte[4000], new byte[200]]; // the last too small for slot 4
+        var lengths = new int[4];
+        Assert.Equal(3, rx.TryRecvBurst(buffers, lengths, out int status));
+        Assert.Equal(Interop.Errno.EMSGSIZE, status);
+        Assert.Equal([104, 104, 2552], lengths[..3]);
+        Assert.Equal(1004, lengths[3]); // the room the next frame needs
+        Assert.Equal(1, buffers[0].Span[99]);
+        Assert.Equal(3, buffers[2].Span[2047]);
+        Assert.Equal(4, buffers[2].Span[2048]); // the chain's second buffer follows its first
+        Assert.Equal(1, rx.Queued); // the large frame stays, for a larger buffer
+        Assert.Equal(1, rx.TryRecvBurst([new byte[2048]], lengths, out status));
+        Assert.Equal(1004, lengths[0]);
+        Assert.Equal(0, rx.Queued);
+    }
+
     /// <summary>A 16-slot receive ring with 32 pool buffers, its first 16 posted as the supervisor posts them before the worker starts.</summary>
     private static TenantResources PostedReceiver()
     {
