@@ -164,9 +164,11 @@ public sealed unsafe class TenantReceiver
     /// Under the worker guard: moves every descriptor the agent released into the received queue.
     /// Returns the number harvested, or -1 when the agent's tail is impossible (nothing is processed).
     /// </summary>
-    private int Harvest()
+    private int Harvest() => Harvest(Volatile.Read(ref _ring.Tail)); // acquire: the agent's descriptor and buffer writes are visible
+
+    /// <summary>As <see cref="Harvest()"/>, up to a <paramref name="tail"/> already read (with acquire).</summary>
+    private int Harvest(ushort tail)
     {
-        ushort tail = Volatile.Read(ref _ring.Tail); // acquire: the agent's descriptor and buffer writes are visible
         int ready = (ushort)(tail - _lastTail);
         if (ready == 0) return 0;
         if (ready > Outstanding) { TailViolations++; return -1; }
@@ -232,7 +234,9 @@ public sealed unsafe class TenantReceiver
             }
             _free.TryEnqueue((ulong)buffer); // cannot fail: sized for the whole pool
         }
-        Harvest(); // what is left, for the queue's path (the tail was checked above)
+        // What is left, for the queue's path, up to the tail read above: a second read of that line
+        // would often miss again, the agent storing it every 8 frames.
+        if (_lastTail != tail) Harvest(tail);
         if (_ring.Size - Outstanding >= _refillThreshold) Refill();
         return received;
     }
