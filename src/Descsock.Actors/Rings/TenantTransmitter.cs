@@ -220,8 +220,9 @@ public sealed unsafe class TenantTransmitter
 
     /// <summary>
     /// Under the guard: reads the agent's tail and returns the slots free from <paramref name="index"/>
-    /// (this burst's next slot) on, or -1 when the tail is impossible: more than a ring behind what
-    /// we stored in the head.
+    /// (this burst's next slot) on, or -1 when the tail is impossible: ahead of what we stored in
+    /// the head, or more than a ring behind it. (A tail that went back within that passes, and
+    /// leaves less room or none: nothing is overwritten that the agent may still read.)
     /// </summary>
     private int FreeSlotsLocked(ushort index)
     {
