@@ -63,10 +63,8 @@ public class TenantReceiverTests
     [Fact]
     public unsafe void Buffers_go_back_to_the_agent_a_burst_at_a_time_not_one_by_one()
     {
-        var layout = new TenantRegionLayout(7, 2048, 256); // 128-slot ring: refills of 32
-        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        using var resources = PostedReceiver128();
         var rx = resources.Receiver;
-        Assert.Equal(128, rx.Work(out _));
         var buffer = new byte[2048];
         ushort agentTail = 0;
         ushort Head() => Volatile.Read(ref rx.Ring.Head);
@@ -165,10 +163,8 @@ public class TenantReceiverTests
     [Fact]
     public unsafe void A_burst_receive_takes_frames_straight_off_the_ring_and_gives_their_buffers_back()
     {
-        var layout = new TenantRegionLayout(7, 2048, 256); // 128-slot ring: refills of 32
-        using var resources = TenantResources.Create(null, layout, 9216, "receiver-test");
+        using var resources = PostedReceiver128();
         var rx = resources.Receiver;
-        Assert.Equal(128, rx.Work(out _));
         byte* region = resources.Mapping.Base;
         var buffers = Enumerable.Range(0, 32).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
         var lengths = new int[32];
@@ -226,6 +222,14 @@ public class TenantReceiverTests
         Assert.Equal(1, rx.TryRecvBurst([new byte[2048]], lengths, out status));
         Assert.Equal(1004, lengths[0]);
         Assert.Equal(0, rx.Queued);
+    }
+
+    /// <summary>A 128-slot receive ring (refills of 32) with 256 pool buffers, all 128 slots posted.</summary>
+    private static TenantResources PostedReceiver128()
+    {
+        var resources = TenantResources.Create(null, new TenantRegionLayout(7, 2048, 256), 9216, "receiver-test");
+        Assert.Equal(128, resources.Receiver.Work(out _));
+        return resources;
     }
 
     /// <summary>A 16-slot receive ring with 32 pool buffers, its first 16 posted as the supervisor posts them before the worker starts.</summary>
