@@ -169,21 +169,19 @@ public sealed unsafe class TenantReceiver
     /// <summary>As <see cref="Harvest()"/>, up to a <paramref name="tail"/> already read (with acquire).</summary>
     private int Harvest(ushort tail)
     {
-        int ready = (ushort)(tail - _lastTail);
-        if (ready == 0) return 0;
-        if (ready > Outstanding) { TailViolations++; return -1; }
-        uint capacity = (uint)_layout.BufferSize;
+        int ready = Ready(tail);
+        if (ready <= 0) return ready;
         for (int i = 0; i < ready; i++)
         {
             ushort index = (ushort)(_lastTail + i);
             RingDescriptor d = _ring.Descriptor(index); // one copy of the shared descriptor, then only the copy
-            bool bad = d.Length == 0 || d.Length > capacity;
+            bool bad = Invalid(d.Length);
             bool next = (d.Flags & DescriptorLayout.FlagNext) != 0;
             int buffer = _postedBuffer[index & _ring.Mask];
             // Start fetching the frame's first line from the agent's cache now: the copy out comes
             // later, and would otherwise wait for each frame's miss in turn. Our own buffer's
             // address, never one the agent wrote.
-            if (Sse.IsSupported) Sse.Prefetch0(_regionBase + _layout.ReceiveBufferOffset(buffer));
+            if (Sse.IsSupported) Sse.Prefetch0(BufferAt(buffer));
             // Cannot fail: the queue holds every pool buffer.
             _received.TryEnqueue(ReceivedEntry.Pack(buffer, d.Length, next, bad));
         }
@@ -203,22 +201,20 @@ public sealed unsafe class TenantReceiver
     private int ReceiveOffRing(ReadOnlySpan<Memory<byte>> destinations, Span<int> lengths, int count)
     {
         ushort tail = Volatile.Read(ref _ring.Tail); // acquire: the agent's descriptor and buffer writes are visible
-        int ready = (ushort)(tail - _lastTail);
-        if (ready == 0) return 0;
-        if (ready > Outstanding) { TailViolations++; return -1; }
+        int ready = Ready(tail);
+        if (ready <= 0) return ready;
         // Start every frame's first line on its way from the agent's cache before the first copy
         // waits for one (our own buffer addresses, never what the agent wrote).
         if (Sse.IsSupported)
             for (int i = 0, n = Math.Min(ready, count); i < n; i++)
-                Sse.Prefetch0(_regionBase + _layout.ReceiveBufferOffset(_postedBuffer[(_lastTail + i) & _ring.Mask]));
-        uint capacity = (uint)_layout.BufferSize;
+                Sse.Prefetch0(BufferAt(_postedBuffer[(_lastTail + i) & _ring.Mask]));
         int received = 0;
         while (received < count && _lastTail != tail)
         {
             RingDescriptor d = _ring.Descriptor(_lastTail); // one copy of the shared descriptor, then only the copy
             if ((d.Flags & DescriptorLayout.FlagNext) != 0) break; // a chain: the queue's path
             int buffer = _postedBuffer[_lastTail & _ring.Mask];
-            bool bad = d.Length == 0 || d.Length > capacity;
+            bool bad = Invalid(d.Length);
             int wireLength = (int)d.Length;
             var destination = destinations[received].Span;
             if (!bad && destination.Length < wireLength + Crc.Length) break; // EMSGSIZE, from the queue's path
@@ -226,11 +222,8 @@ public sealed unsafe class TenantReceiver
             if (bad) DroppedInvalid++;
             else
             {
-                new ReadOnlySpan<byte>(_regionBase + _layout.ReceiveBufferOffset(buffer), wireLength).CopyTo(destination);
-                destination.Slice(wireLength, Crc.Length).Clear();
-                lengths[received++] = wireLength + Crc.Length;
-                Frames++;
-                Bytes += wireLength;
+                new ReadOnlySpan<byte>(BufferAt(buffer), wireLength).CopyTo(destination);
+                lengths[received++] = Delivered(destination, wireLength);
             }
             _free.TryEnqueue((ulong)buffer); // cannot fail: sized for the whole pool
         }
@@ -357,10 +350,8 @@ public sealed unsafe class TenantReceiver
             length = wireLength + Crc.Length;
             if (destination.Length < length) return Errno.EMSGSIZE;
             CopyOut(entries, destination);
-            destination.Slice(wireLength, Crc.Length).Clear();
             Release(entries);
-            Frames++;
-            Bytes += wireLength;
+            Delivered(destination, wireLength);
             return 0;
         }
     }
@@ -406,6 +397,30 @@ public sealed unsafe class TenantReceiver
         }
     }
 
+    /// <summary>Under the worker guard: descriptors the agent's <paramref name="tail"/> releases, or -1 (counted) when it claims more than we posted.</summary>
+    private int Ready(ushort tail)
+    {
+        int ready = (ushort)(tail - _lastTail);
+        if (ready <= Outstanding) return ready;
+        TailViolations++;
+        return -1;
+    }
+
+    /// <summary>A descriptor length no buffer we posted can hold: the frame is dropped (the agent's word is untrusted).</summary>
+    private bool Invalid(uint length) => length == 0 || length > (uint)_layout.BufferSize;
+
+    /// <summary>Where receive-pool buffer <paramref name="buffer"/> is mapped (our own index, never an offset the agent wrote).</summary>
+    private byte* BufferAt(int buffer) => _regionBase + _layout.ReceiveBufferOffset(buffer);
+
+    /// <summary>After a frame's bytes were copied: its 4 zero CRC bytes and the counters. Returns the length the caller gets.</summary>
+    private int Delivered(Span<byte> destination, int wireLength)
+    {
+        destination.Slice(wireLength, Crc.Length).Clear();
+        Frames++;
+        Bytes += wireLength;
+        return wireLength + Crc.Length;
+    }
+
     private void CopyOut(int entries, Span<byte> destination)
     {
         int pos = 0;
@@ -413,7 +428,7 @@ public sealed unsafe class TenantReceiver
         {
             _received.TryPeek(i, out ulong e);
             int len = ReceivedEntry.Length(e);
-            new ReadOnlySpan<byte>(_regionBase + _layout.ReceiveBufferOffset(ReceivedEntry.Buffer(e)), len)
+            new ReadOnlySpan<byte>(BufferAt(ReceivedEntry.Buffer(e)), len)
                 .CopyTo(destination.Slice(pos, len));
             pos += len;
         }

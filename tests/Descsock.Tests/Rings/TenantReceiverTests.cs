@@ -224,6 +224,20 @@ public class TenantReceiverTests
         Assert.Equal(0, rx.Queued);
     }
 
+    [Fact]
+    public void A_tail_past_every_buffer_posted_is_refused_and_counted_and_nothing_is_read()
+    {
+        using var resources = PostedReceiver(); // 16 posted
+        var rx = resources.Receiver;
+        Volatile.Write(ref rx.Ring.Tail, (ushort)17);
+        var buffers = Enumerable.Range(0, 4).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
+        Assert.Equal(0, rx.TryRecvBurst(buffers, new int[4], out int status));
+        Assert.Equal(Interop.Errno.EWOULDBLOCK, status);
+        Assert.Equal(1, rx.TailViolations);
+        Assert.Equal(-1, rx.Work(out _)); // and the worker, which reports it, sees it too
+        Assert.Equal(0, rx.Frames);
+    }
+
     /// <summary>A 128-slot receive ring (refills of 32) with 256 pool buffers, all 128 slots posted.</summary>
     private static TenantResources PostedReceiver128()
     {
