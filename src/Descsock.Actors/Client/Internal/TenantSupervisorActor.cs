@@ -177,9 +177,12 @@ internal sealed class TenantSupervisorActor : ReceiveActor
         Receive<TenantHandshake.Result>(r =>
         {
             if (!GoLive(r)) return;
+            // The endpoint first, then the news: whoever acts on the event (an application, a
+            // test) finds the socket already usable. Published first, a send made at once
+            // could still find the endpoint re-registering and fail with ENOTCONN.
+            _endpoint.Reattach(r.Resources);
             Context.System.EventStream.Publish(new TenantSupervisor.Reconnected(_settings.SvcId, _attempt));
             _attempt = 0;
-            _endpoint.Reattach(r.Resources);
         });
         Receive<Exception>(e =>
         {
@@ -220,8 +223,8 @@ internal sealed class TenantSupervisorActor : ReceiveActor
 
     private void GiveUp(int errno, string reason)
     {
+        _endpoint.Detach(errno, reason); // before the news, as for Reconnected
         Context.System.EventStream.Publish(new TenantSupervisor.GaveUp(_settings.SvcId, errno, reason));
-        _endpoint.Detach(errno, reason);
         if (_client is not null) Context.Stop(_client);
         if (_closeRequester is not null)
         {
