@@ -194,8 +194,9 @@ public sealed unsafe class TenantReceiver
     /// the agent filled into <paramref name="destinations"/>, as DPDK's rx_burst does, without
     /// passing their descriptors through the queue first (an enqueue and three peeks a frame; the
     /// harvest was 14 % of our tenant's samples in a profile of the 64-byte echo). Stops at a chained frame or
-    /// one that does not fit: those, and frames beyond <paramref name="count"/>, are harvested
-    /// into the queue for <see cref="NextFrame"/>, which handles every case. Reposts buffers as
+    /// one that does not fit: those, and the frames after them, are harvested into the queue for
+    /// <see cref="NextFrame"/>, which handles every case; frames beyond <paramref name="count"/>
+    /// stay on the ring for the next call. Reposts buffers as
     /// <see cref="Work"/> does. Returns the frames received, or -1 when the agent's tail is impossible.
     /// </summary>
     private int ReceiveOffRing(ReadOnlySpan<Memory<byte>> destinations, Span<int> lengths, int count)
@@ -227,9 +228,11 @@ public sealed unsafe class TenantReceiver
             }
             _free.TryEnqueue((ulong)buffer); // cannot fail: sized for the whole pool
         }
-        // What is left, for the queue's path, up to the tail read above: a second read of that line
-        // would often miss again, the agent storing it every 8 frames.
-        if (_lastTail != tail) Harvest(tail);
+        // Stopped short at a chain or a frame too large: it and what follows go to the queue's path,
+        // up to the tail read above. A burst that was filled leaves the rest on the ring for the
+        // next call, as DPDK's rx_burst does: harvested, a flood's backlog (hundreds of frames)
+        // went through the queue's slower path, and each call took only one burst off the ring.
+        if (received < count && _lastTail != tail) Harvest(tail);
         if (_ring.Size - Outstanding >= _refillThreshold) Refill();
         return received;
     }

@@ -194,6 +194,32 @@ public class TenantReceiverTests
     }
 
     [Fact]
+    public unsafe void A_filled_burst_leaves_the_frames_after_it_on_the_ring_for_the_next_call_in_order()
+    {
+        using var resources = PostedReceiver128();
+        var rx = resources.Receiver;
+        byte* region = resources.Mapping.Base;
+        for (int i = 0; i < 40; i++)
+        {
+            ref RingDescriptor d = ref rx.Ring.Descriptor(i);
+            new Span<byte>(region + d.Offset, 64).Fill((byte)i);
+            d.Length = 64;
+            d.Flags = 0;
+        }
+        Volatile.Write(ref rx.Ring.Tail, (ushort)40);
+        var buffers = Enumerable.Range(0, 32).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
+        var lengths = new int[32];
+        Assert.Equal(32, rx.TryRecvBurst(buffers, lengths, out int status));
+        Assert.Equal(0, status);
+        Assert.Equal(0, rx.Queued); // not harvested: the next call takes them straight off the ring too
+        Assert.Equal(32 + 128, Volatile.Read(ref rx.Ring.Head)); // the 32 taken were reposted
+        Assert.Equal(8, rx.TryRecvBurst(buffers, lengths, out status));
+        Assert.Equal(Interop.Errno.EWOULDBLOCK, status);
+        for (int i = 0; i < 8; i++) Assert.Equal((byte)(32 + i), buffers[i].Span[63]);
+        Assert.Equal(40, rx.Frames);
+    }
+
+    [Fact]
     public unsafe void A_burst_receive_off_the_ring_leaves_a_frame_too_large_for_its_buffer_and_delivers_a_chain_whole()
     {
         using var resources = PostedReceiver();
