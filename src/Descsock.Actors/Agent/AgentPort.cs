@@ -1,8 +1,6 @@
 using Descsock.Native;
 using Descsock.Rings;
 using Descsock.Wire;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 namespace Descsock.Agent;
 
 /// <summary>
@@ -90,39 +88,8 @@ public sealed unsafe class AgentPort
             return -1;
         }
         _s2mHead = head;
-        PrefetchFrames(Math.Min(ready, ForwardingPlane.Burst));
         return ready;
     }
-
-    /// <summary>
-    /// Starts the round's descriptors, the first line of each frame, and the M2S descriptors its
-    /// echoes will use on their way from the tenant's cache at once, before the first frame
-    /// waits for its own: taken one by one, each frame's descriptor, then its bytes, then its
-    /// posted buffer were a cross-core miss in turn. Only hints: an offset read here is never
-    /// used for anything but a prefetch (which cannot fault), and <see cref="TryNextFrame"/>
-    /// reads and checks every descriptor again before any byte is touched.
-    /// </summary>
-    private void PrefetchFrames(int count)
-    {
-        if (!Sse.IsSupported || count == 0) return;
-        // A line's worth apart, and the last one too: a round need not start on a line.
-        for (int i = 0; i < count + DescriptorsPerLine - 1; i += DescriptorsPerLine)
-        {
-            int at = Math.Min(i, count - 1);
-            Sse.Prefetch0(Unsafe.AsPointer(ref _s2m.Descriptor((ushort)(_s2mCursor + at))));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _m2s.Descriptor((ushort)(_m2sTail + at))));
-        }
-        var regions = _c.Regions;
-        for (int i = 0; i < count; i++)
-        {
-            ref RingDescriptor d = ref _s2m.Descriptor((ushort)(_s2mCursor + i));
-            uint region = d.Region, offset = d.Offset;
-            if (region < regions.Count && regions[(int)region].Contains(offset, 1)) Sse.Prefetch0(regions[(int)region].Base + offset);
-        }
-    }
-
-    /// <summary>Ring descriptors in one cache line (16 bytes each).</summary>
-    private const int DescriptorsPerLine = 4;
 
     /// <summary>
     /// Takes the next frame: copies its first bytes into <paramref name="header"/> (a private copy

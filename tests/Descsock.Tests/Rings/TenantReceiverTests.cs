@@ -27,11 +27,7 @@ public class TenantReceiverTests
             Assert.Equal(16, (ushort)(Volatile.Read(ref rx.Ring.Head) - agentTail)); // the agent always has 16 buffers
             for (int i = 0; i < 16; i++, agentTail++)
             {
-                ref RingDescriptor d = ref rx.Ring.Descriptor(agentTail);
-                var data = new Span<byte>(region + d.Offset, 100);
-                data.Fill((byte)(round * 16 + i));
-                d.Length = 100;
-                d.Flags = 0;
+                AgentFills(rx, region, agentTail, 100, (byte)(round * 16 + i));
             }
             Volatile.Write(ref rx.Ring.Tail, agentTail);
             for (int i = 0; i < 16; i++)
@@ -117,10 +113,8 @@ public class TenantReceiverTests
         byte* region = resources.Mapping.Base;
         for (int i = 0; i < 10; i++)
         {
-            ref RingDescriptor d = ref rx.Ring.Descriptor(i);
-            new Span<byte>(region + d.Offset, 80).Fill((byte)i);
-            d.Length = i == 4 ? 0u : 80u; // slot 4: a zero-length descriptor, dropped
-            d.Flags = i == 9 ? DescriptorLayout.FlagNext : (ushort)0; // slot 9: a chain whose rest is not there yet
+            AgentFills(rx, region, i, 80, (byte)i, i == 9 ? DescriptorLayout.FlagNext : (ushort)0); // slot 9: a chain whose rest is not there yet
+            if (i == 4) rx.Ring.Descriptor(i).Length = 0; // slot 4: a zero-length descriptor, dropped
         }
         Volatile.Write(ref rx.Ring.Tail, (ushort)10);
         var buffers = Enumerable.Range(0, 16).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
@@ -173,10 +167,7 @@ public class TenantReceiverTests
         {
             for (int i = 0; i < 32; i++, agentTail++)
             {
-                ref RingDescriptor d = ref rx.Ring.Descriptor(agentTail);
-                new Span<byte>(region + d.Offset, 70).Fill((byte)(round * 32 + i));
-                d.Length = 70;
-                d.Flags = 0;
+                AgentFills(rx, region, agentTail, 70, (byte)(round * 32 + i));
             }
             Volatile.Write(ref rx.Ring.Tail, agentTail);
             Assert.Equal(32, rx.TryRecvBurst(buffers, lengths, out int status));
@@ -201,10 +192,7 @@ public class TenantReceiverTests
         byte* region = resources.Mapping.Base;
         for (int i = 0; i < 40; i++)
         {
-            ref RingDescriptor d = ref rx.Ring.Descriptor(i);
-            new Span<byte>(region + d.Offset, 64).Fill((byte)i);
-            d.Length = 64;
-            d.Flags = 0;
+            AgentFills(rx, region, i, 64, (byte)i);
         }
         Volatile.Write(ref rx.Ring.Tail, (ushort)40);
         var buffers = Enumerable.Range(0, 32).Select(_ => new Memory<byte>(new byte[2048])).ToArray();
@@ -229,10 +217,7 @@ public class TenantReceiverTests
         uint[] sizes = [100, 100, 2048, 500, 1000];
         for (int i = 0; i < sizes.Length; i++)
         {
-            ref RingDescriptor d = ref rx.Ring.Descriptor(i);
-            new Span<byte>(region + d.Offset, (int)sizes[i]).Fill((byte)(i + 1));
-            d.Length = sizes[i];
-            d.Flags = i == 2 ? DescriptorLayout.FlagNext : (ushort)0;
+            AgentFills(rx, region, i, sizes[i], (byte)(i + 1), i == 2 ? DescriptorLayout.FlagNext : (ushort)0);
         }
         Volatile.Write(ref rx.Ring.Tail, (ushort)sizes.Length);
         Memory<byte>[] buffers = [new byte[200], new byte[200], new byte[4000], new byte[200]]; // the last too small for slot 4
@@ -265,6 +250,15 @@ public class TenantReceiverTests
     }
 
     /// <summary>A 128-slot receive ring (refills of 32) with 256 pool buffers, all 128 slots posted.</summary>
+    /// <summary>What the agent does with a posted slot: writes <paramref name="length"/> bytes of <paramref name="fill"/> into its buffer, then the descriptor's length and flags.</summary>
+    private static unsafe void AgentFills(TenantReceiver rx, byte* region, int slot, uint length, byte fill, ushort flags = 0)
+    {
+        ref RingDescriptor d = ref rx.Ring.Descriptor(slot);
+        new Span<byte>(region + d.Offset, (int)length).Fill(fill);
+        d.Length = length;
+        d.Flags = flags;
+    }
+
     private static TenantResources PostedReceiver128()
     {
         var resources = TenantResources.Create(null, new TenantRegionLayout(7, 2048, 256), 9216, "receiver-test");
