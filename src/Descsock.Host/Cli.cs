@@ -45,7 +45,7 @@ public static class Cli
             // Exceptions become exit codes below, not a stack trace and exit 1.
             EnableDefaultExceptionHandler = false,
             // No signal handlers of System.CommandLine's: the agent's host stops itself on SIGTERM and
-            // Ctrl+C, and ping, capture and bench stop in order on Ctrl+C (CtrlC).
+            // Ctrl+C, and ping, capture and bench stop in order on Ctrl+C and SIGTERM (StopSignals).
             ProcessTerminationTimeout = null,
         };
         if (args.Length == 0)

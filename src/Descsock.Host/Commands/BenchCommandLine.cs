@@ -76,7 +76,7 @@ internal sealed class BenchCommandLine
         Command = new Command("bench",
             "Measures throughput, latency, allocations and idle CPU of the tenant/agent pairs and prints one table " +
             "(median and min–max of --runs runs), and writes the results as JSON. Pairs with dpdk-testpmd need DPDK " +
-            "(scripts/setup.sh installs it). Exits 0 when every measurement ran, 1 when one failed, 130 on Ctrl+C.")
+            "(scripts/setup.sh installs it). Exits 0 when every measurement ran, 1 when one failed, 130 on Ctrl+C, 143 on SIGTERM (either stops the testpmd and agent processes it started).")
         {
             _pairs, _workloads, _sizes, _runs, _retries, _seconds, _json, _noJson, _tenantCpu, _agentCpu, _idleTenants,
         };
@@ -88,16 +88,16 @@ internal sealed class BenchCommandLine
         Command.SetAction(async (result, cancel) =>
         {
             var settings = ToSettings(result);
-            using var ctrlC = new CtrlC(cancel);
+            using var signals = new StopSignals(cancel);
             try
             {
-                int exit = await BenchCommand.RunAsync(settings, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ctrlC.Token);
-                return ctrlC.Pressed ? ExitCodes.Interrupted : exit; // a cut-short run is not a result
+                int exit = await BenchCommand.RunAsync(settings, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, signals.Token);
+                return signals.Received ? signals.ExitCode : exit; // a cut-short run is not a result
             }
-            catch (OperationCanceledException) when (ctrlC.Pressed)
+            catch (OperationCanceledException) when (signals.Received)
             {
                 result.InvocationConfiguration.Error.WriteLine("descsock bench: interrupted");
-                return ExitCodes.Interrupted;
+                return signals.ExitCode;
             }
         });
     }

@@ -35,11 +35,11 @@ internal static class CaptureCommandLine
             string path = result.GetRequiredValue(write);
             long frames = result.GetValue(count);
             double limit = result.GetValue(seconds);
-            // Ctrl+C is one of capture's ordinary ends: the file is flushed and the run succeeds.
-            using var ctrlC = new CtrlC(cancel);
+            // Ctrl+C (or SIGTERM) is one of capture's ordinary ends: the file is flushed and the run succeeds.
+            using var signals = new StopSignals(cancel);
             using var deadline = limit > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(limit)) : new CancellationTokenSource();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctrlC.Token, deadline.Token);
-            await using var socket = await DescsockSocket.OpenAsync(spec, cancellationToken: ctrlC.Token);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, deadline.Token);
+            await using var socket = await DescsockSocket.OpenAsync(spec, cancellationToken: signals.Token);
             using var pcap = new PcapWriter(File.Create(path));
             stdout.WriteLine($"capture: svc_id {spec.SvcId} on {spec.MasterSocketPath} → {path}" +
                              (frames > 0 ? $", {frames} frames" : "") + (limit > 0 ? $", {limit} s" : "") + "; Ctrl+C to stop");

@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>Interrupted by Ctrl+C before the run was complete (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
+    /// <summary>Stopped by SIGTERM before the run was complete (128 + SIGTERM).</summary>
+    public const int Terminated = 143;
+
     /// <summary>The table for the root command's help and the README.</summary>
     public const string Table = """
         Exit codes:
@@ -30,5 +33,6 @@ public static class ExitCodes
                unreadable configuration
           3    no agent to talk to, or it refused: the errno is printed (ENOENT, ECONNREFUSED, ...)
           130  interrupted by Ctrl+C (ping, bench)
+          143  stopped by SIGTERM (ping, bench)
         """;
 }

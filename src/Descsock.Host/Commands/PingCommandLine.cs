@@ -30,7 +30,7 @@ internal static class PingCommandLine
         var command = new Command("ping",
             "Opens a tenant connection to the agent, sends self-checking frames of random sizes and checks that an echoing " +
             "service returns every one intact and in order. Prints progress and a summary. Exits 0 if every frame came back, " +
-            "1 if any was lost, damaged or out of order, 3 if the agent cannot be reached or refuses, 130 on Ctrl+C (after the summary).");
+            "1 if any was lost, damaged or out of order, 3 if the agent cannot be reached or refuses, 130 on Ctrl+C and 143 on SIGTERM (after the summary).");
         tenant.AddTo(command);
         command.Options.Add(count);
         command.Options.Add(minSize);
@@ -61,16 +61,16 @@ internal static class PingCommandLine
             // The echo must never overrun our receive ring, or the check reports loss that is ours:
             // at most half the ring's descriptors in flight, counting a chained frame as all of its buffers.
             options = options with { Window = Math.Min(options.Window, Math.Max(1, (1 << log2) / 2 / buffersPerFrame)) };
-            using var ctrlC = new CtrlC(cancel);
-            await using var socket = await DescsockSocket.OpenAsync(spec, cancellationToken: ctrlC.Token);
+            using var signals = new StopSignals(cancel);
+            await using var socket = await DescsockSocket.OpenAsync(spec, cancellationToken: signals.Token);
             stdout.WriteLine($"connected to agent '{socket.AgentName}' at {spec.MasterSocketPath} as svc_id {spec.SvcId}; " +
                              $"shared memory: {(string.IsNullOrEmpty(spec.DmaShmemPath) ? "sealed memfd" : spec.DmaShmemPath)}");
-            var outcome = Pinger.Run(socket, options, ctrlC.Token);
+            var outcome = Pinger.Run(socket, options, signals.Token);
             stdout.WriteLine($"ping: {outcome}");
-            if (ctrlC.Pressed)
+            if (signals.Received)
             {
                 stdout.WriteLine("ping: interrupted");
-                return ExitCodes.Interrupted;
+                return signals.ExitCode;
             }
             stdout.WriteLine(outcome.Success ? "ping: OK — every frame came back intact and in order" : "ping: FAILED");
             return outcome.Success ? ExitCodes.Success : ExitCodes.Failed;

@@ -7,6 +7,7 @@ namespace Descsock.Tests.Bench;
 /// <summary>
 /// The real <c>descsock bench</c> end to end, briefly: every pair really moves frames and the
 /// table and the JSON say so. Figures are printed, never asserted (speed is measured, not tested).
+/// And SIGTERM mid-run stops it in order, with no testpmd left behind.
 /// </summary>
 [Collection("testpmd")]
 public class BenchCommandTests(ITestOutputHelper output)
@@ -50,5 +51,48 @@ public class BenchCommandTests(ITestOutputHelper output)
         Assert.True(allocation.GetProperty("median").GetDouble() >= 0);
         Assert.Contains("tenant → agent", await stdout);
         Assert.Contains($"results written to {json}", await stdout);
+    }
+
+    [Fact]
+    public async Task Sigterm_mid_run_stops_the_bench_in_order_and_leaves_no_testpmd_running()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { AgentProcess.DescsockDll, "bench", "--pairs", "reference", "--workloads", "echo", "--sizes", "64",
+                     "--runs", "1", "--retries", "0", "--seconds", "60", "--no-json" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        string prefix = $"--file-prefix=dstest{p.Id}x"; // how the bench names its testpmd processes (TestPmd)
+        for (var clock = Stopwatch.StartNew(); TestPmdsOf(prefix).Count < 2; await Task.Delay(100))
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !p.HasExited, "the bench did not start its two testpmd processes");
+
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(timeout.Token);
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+
+        Assert.Equal(143, p.ExitCode); // 128 + SIGTERM, not a result
+        Assert.Contains("descsock bench: interrupted", await stderr);
+        Assert.Empty(TestPmdsOf(prefix)); // stopped by the bench, not left polling a core each
+    }
+
+    /// <summary>Running processes whose command line contains <paramref name="marker"/>.</summary>
+    private static List<int> TestPmdsOf(string marker)
+    {
+        var found = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(marker, StringComparison.Ordinal)) found.Add(pid);
+            }
+            catch (IOException) { } // gone meanwhile
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
     }
 }
