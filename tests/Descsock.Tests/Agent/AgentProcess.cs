@@ -146,9 +146,12 @@ public sealed class AgentProcess : ITestAgent, IAsyncDisposable
         await _process.WaitForExitAsync(deadline.Token);
     }
 
-    private async Task SignalAsync(string signal)
+    private Task SignalAsync(string signal) => SignalAsync(_process.Id, signal);
+
+    /// <summary>Sends <paramref name="signal"/> (a name: TERM, STOP, ...) to process <paramref name="pid"/> with kill(1).</summary>
+    public static async Task SignalAsync(int pid, string signal)
     {
-        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
     }

@@ -67,8 +67,7 @@ public class BenchCommandTests(ITestOutputHelper output)
         for (var clock = Stopwatch.StartNew(); TestPmdsOf(prefix).Count < 2; await Task.Delay(100))
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !p.HasExited, "the bench did not start its two testpmd processes");
 
-        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-            await kill.WaitForExitAsync();
+        await AgentProcess.SignalAsync(p.Id, "TERM");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await p.WaitForExitAsync(timeout.Token);
         output.WriteLine(await stdout);
